@@ -1,0 +1,26 @@
+"""ORM tables, one module per table."""
+
+from schoolgql.models.assessment import Assessment
+from schoolgql.models.base import Base
+from schoolgql.models.course import Course
+from schoolgql.models.enrollment import Enrollment, EnrollmentStatus
+from schoolgql.models.grade import Grade
+from schoolgql.models.student import Student
+from schoolgql.models.teacher import Teacher
+from schoolgql.models.term import Term
+from schoolgql.models.user import Admin, Role, User
+
+__all__ = [
+    "Admin",
+    "Assessment",
+    "Base",
+    "Course",
+    "Enrollment",
+    "EnrollmentStatus",
+    "Grade",
+    "Role",
+    "Student",
+    "Teacher",
+    "Term",
+    "User",
+]
