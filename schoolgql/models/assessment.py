@@ -32,7 +32,9 @@ class Assessment(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"))
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="RESTRICT")
+    )
     title: Mapped[str] = mapped_column(String(ASSESSMENT_TITLE_MAX_LENGTH))
     max_score: Mapped[Decimal] = mapped_column(SCORE_TYPE)
     weight: Mapped[Decimal] = mapped_column(SCORE_TYPE)

@@ -40,7 +40,9 @@ class Enrollment(Base):
     student_id: Mapped[int] = mapped_column(
         ForeignKey("students.id", ondelete="RESTRICT")
     )
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"))
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="RESTRICT")
+    )
     status: Mapped[EnrollmentStatus] = mapped_column(
         Enum(
             EnrollmentStatus,

@@ -1,0 +1,77 @@
+"""The ASGI application: routes, middleware and the lifespan of the engine."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from schoolgql import migrations
+from schoolgql.database import Database
+from schoolgql.graphql.schema import schema
+from schoolgql.graphql.view import GraphQLView
+from schoolgql.requests import RequestIdMiddleware
+from schoolgql.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    database = Database(settings)
+    view = GraphQLView(schema=schema, settings=settings, database=database)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if settings.uses_embedded_database:
+            # Only the embedded SQLite file migrates itself; a shared
+            # database is upgraded on purpose with `schoolgql migrate`.
+            await migrations.upgrade(database.engine)
+        await migrations.check_up_to_date(database.engine)
+        logger.info("started with database %s", database.engine.url.render_as_string())
+        yield
+        await database.dispose()
+        logger.info("stopped")
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        try:
+            async with database.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            logger.exception("readiness check failed: database unreachable")
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    middleware = [Middleware(RequestIdMiddleware)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type", "x-request-id"],
+                expose_headers=["x-request-id"],
+            )
+        )
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+    app.state.database = database
+    app.state.settings = settings
+    return app

@@ -1,0 +1,210 @@
+"""The `schoolgql` command: serve, migrate, seed and export-schema."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from schoolgql import migrations
+from schoolgql.database import Database
+from schoolgql.demo import AlreadySeededError, DemoSize, seed_demo
+from schoolgql.logs import configure_logging
+from schoolgql.settings import Settings, get_settings
+
+logger = logging.getLogger("schoolgql.cli")
+
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    try:
+        result: int = arguments.run(arguments, settings)
+    except migrations.DatabaseNotMigratedError as error:
+        logger.error("%s", error)
+        return 1
+    return result
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="schoolgql",
+        description="GraphQL API for running a school. Settings come from "
+        "SCHOOLGQL_* environment variables and a .env file.",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the API over HTTP")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default %(default)s)"
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="TCP port to listen on (default %(default)s)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="number of worker processes (default %(default)s)",
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="load the demo school first when the database is empty",
+    )
+    serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser(
+        "migrate", help="upgrade the database schema to the latest revision"
+    )
+    migrate.set_defaults(run=_migrate)
+
+    seed = commands.add_parser("seed", help="load data into an empty database")
+    seed.add_argument(
+        "--demo",
+        action="store_true",
+        required=True,
+        help="load the deterministic demo school (required)",
+    )
+    defaults = DemoSize()
+    for name, help_text in (
+        ("terms", "number of terms"),
+        ("teachers", "number of teachers"),
+        ("students", "number of students"),
+        ("courses", "number of courses, spread over the terms"),
+        ("enrollments-per-student", "courses each student enrolls in"),
+        ("assessments-per-course", "assessments in each course"),
+        ("seed", "seed of the random generator; equal seeds give equal data"),
+    ):
+        default = getattr(defaults, name.replace("-", "_"))
+        seed.add_argument(
+            f"--{name}",
+            type=int,
+            default=default,
+            help=f"{help_text} (default {default})",
+        )
+    seed.set_defaults(run=_seed)
+
+    export = commands.add_parser(
+        "export-schema", help="write the GraphQL schema (SDL) to a file"
+    )
+    export.add_argument(
+        "--output",
+        type=Path,
+        default=REPOSITORY_ROOT / "schema.graphql",
+        help="file to write (default: schema.graphql at the top of the repository)",
+    )
+    export.set_defaults(run=_export_schema)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
+    return value
+
+
+def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    asyncio.run(_prepare_database(settings, demo=arguments.demo))
+    uvicorn.run(
+        "schoolgql.app:create_app",
+        factory=True,
+        host=arguments.host,
+        port=arguments.port,
+        workers=arguments.workers,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+    )
+    return 0
+
+
+async def _prepare_database(settings: Settings, *, demo: bool) -> None:
+    database = Database(settings)
+    try:
+        if settings.uses_embedded_database:
+            await migrations.upgrade(database.engine)
+        await migrations.check_up_to_date(database.engine)
+        if demo:
+            try:
+                async with database.transaction() as session:
+                    await seed_demo(session, DemoSize())
+            except AlreadySeededError:
+                logger.info("the database already has data; demo data not loaded")
+    finally:
+        await database.dispose()
+
+
+def _migrate(arguments: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> None:
+        database = Database(settings)
+        try:
+            await migrations.upgrade(database.engine)
+        finally:
+            await database.dispose()
+
+    asyncio.run(run())
+    logger.info("database schema is at revision %s", migrations.head_revision())
+    return 0
+
+
+def _seed(arguments: argparse.Namespace, settings: Settings) -> int:
+    size = DemoSize(
+        terms=arguments.terms,
+        teachers=arguments.teachers,
+        students=arguments.students,
+        courses=arguments.courses,
+        enrollments_per_student=arguments.enrollments_per_student,
+        assessments_per_course=arguments.assessments_per_course,
+        seed=arguments.seed,
+    )
+    try:
+        size.check()
+    except ValueError as error:
+        print(f"schoolgql seed: invalid size: {error}", file=sys.stderr)
+        return 2
+
+    async def run() -> dict[str, int]:
+        database = Database(settings)
+        try:
+            if settings.uses_embedded_database:
+                await migrations.upgrade(database.engine)
+            await migrations.check_up_to_date(database.engine)
+            async with database.transaction() as session:
+                return await seed_demo(session, size)
+        finally:
+            await database.dispose()
+
+    try:
+        counts = asyncio.run(run())
+    except AlreadySeededError as error:
+        print(f"schoolgql seed: {error}", file=sys.stderr)
+        return 1
+    print(", ".join(f"{count} {name}" for name, count in counts.items()))
+    return 0
+
+
+def _export_schema(arguments: argparse.Namespace, settings: Settings) -> int:
+    from schoolgql.graphql.schema import schema
+
+    output: Path = arguments.output
+    output.write_text(schema.as_str() + "\n", encoding="utf-8")
+    print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from schoolgql import models
+from schoolgql.graphql.context import Info
+from schoolgql.graphql.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    connection_from_page,
+    to_global_id,
+)
+
+if TYPE_CHECKING:
+    from schoolgql.enrollments.types import Enrollment
+    from schoolgql.grading.types import Assessment
+    from schoolgql.people.types import Teacher
+    from schoolgql.terms.types import Term
+
+TermType = Annotated["Term", strawberry.lazy("schoolgql.terms.types")]
+TeacherType = Annotated["Teacher", strawberry.lazy("schoolgql.people.types")]
+EnrollmentType = Annotated["Enrollment", strawberry.lazy("schoolgql.enrollments.types")]
+AssessmentType = Annotated["Assessment", strawberry.lazy("schoolgql.grading.types")]
+
+
+@strawberry.type(description="A course in the catalogue, taught in one term.")
+class Course(Node):
+    row_id: strawberry.Private[int]
+    term_id: strawberry.Private[int]
+    teacher_id: strawberry.Private[int | None]
+    code: str = strawberry.field(description="Course code, unique, such as MATH-101.")
+    title: str = strawberry.field(description="Title.")
+    description: str = strawberry.field(description="Description; may be empty.")
+    credits: int = strawberry.field(description="Credits a student earns.")
+    capacity: int = strawberry.field(description="Maximum number of enrollments.")
+
+    @classmethod
+    def from_model(cls, course: models.Course) -> "Course":
+        return cls(
+            id=strawberry.ID(to_global_id("Course", course.id)),
+            row_id=course.id,
+            term_id=course.term_id,
+            teacher_id=course.teacher_id,
+            code=course.code,
+            title=course.title,
+            description=course.description,
+            credits=course.credits,
+            capacity=course.capacity,
+        )
+
+    @strawberry.field(description="Term the course runs in.")
+    async def term(self, info: Info) -> TermType:
+        from schoolgql.terms.types import Term
+
+        term = await info.context.loaders.term.load(self.term_id)
+        if term is None:
+            raise LookupError(f"course {self.row_id} has no term {self.term_id}")
+        return Term.from_model(term)
+
+    @strawberry.field(description="Teacher of the course; null while unassigned.")
+    async def teacher(self, info: Info) -> TeacherType | None:
+        from schoolgql.people.types import Teacher
+
+        if self.teacher_id is None:
+            return None
+        teacher = await info.context.loaders.teacher.load(self.teacher_id)
+        return None if teacher is None else Teacher.from_model(teacher)
+
+    @strawberry.field(description="Enrollments in the course, ordered by id.")
+    async def enrollments(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[EnrollmentType]:
+        from schoolgql.enrollments.types import Enrollment
+
+        request = info.context.page_request("Enrollment", first, after, last, before)
+        loader = info.context.loaders.course_enrollments
+        page = await loader.load((self.row_id, request))
+        return connection_from_page(page, "Enrollment", Enrollment.from_model)
+
+    @strawberry.field(description="Assessments of the course, ordered by id.")
+    async def assessments(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[AssessmentType]:
+        from schoolgql.grading.types import Assessment
+
+        request = info.context.page_request("Assessment", first, after, last, before)
+        loader = info.context.loaders.course_assessments
+        page = await loader.load((self.row_id, request))
+        return connection_from_page(page, "Assessment", Assessment.from_model)
+
+
+@strawberry.input(description="Conditions a course must meet; all given ones apply.")
+class CourseFilter:
+    term_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only courses in this term."
+    )
+    teacher_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only courses taught by this teacher."
+    )
+    search: str | None = strawberry.field(
+        default=None,
+        description="Text found in the code or title, ignoring case; 1 to 100 characters.",
+    )

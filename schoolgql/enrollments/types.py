@@ -1,0 +1,90 @@
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from schoolgql import models
+from schoolgql.graphql.context import Info
+from schoolgql.graphql.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    connection_from_page,
+    to_global_id,
+)
+
+if TYPE_CHECKING:
+    from schoolgql.courses.types import Course
+    from schoolgql.grading.types import Grade
+    from schoolgql.people.types import Student
+
+StudentType = Annotated["Student", strawberry.lazy("schoolgql.people.types")]
+CourseType = Annotated["Course", strawberry.lazy("schoolgql.courses.types")]
+GradeType = Annotated["Grade", strawberry.lazy("schoolgql.grading.types")]
+
+
+@strawberry.enum(description="Where an enrollment stands.")
+class EnrollmentStatus(enum.Enum):
+    ACTIVE = "active"
+    DROPPED = "dropped"
+    COMPLETED = "completed"
+
+
+@strawberry.type(description="A student's place in a course.")
+class Enrollment(Node):
+    row_id: strawberry.Private[int]
+    student_id: strawberry.Private[int]
+    course_id: strawberry.Private[int]
+    status: EnrollmentStatus = strawberry.field(description="Current status.")
+    enrolled_at: datetime = strawberry.field(description="When the student enrolled.")
+
+    @classmethod
+    def from_model(cls, enrollment: models.Enrollment) -> "Enrollment":
+        return cls(
+            id=strawberry.ID(to_global_id("Enrollment", enrollment.id)),
+            row_id=enrollment.id,
+            student_id=enrollment.student_id,
+            course_id=enrollment.course_id,
+            status=EnrollmentStatus(enrollment.status.value),
+            enrolled_at=enrollment.enrolled_at,
+        )
+
+    @strawberry.field(description="The enrolled student.")
+    async def student(self, info: Info) -> StudentType:
+        from schoolgql.people.types import Student
+
+        student = await info.context.loaders.student.load(self.student_id)
+        if student is None:
+            raise LookupError(f"enrollment {self.row_id} has no student")
+        return Student.from_model(student)
+
+    @strawberry.field(description="The course enrolled in.")
+    async def course(self, info: Info) -> CourseType:
+        from schoolgql.courses.types import Course
+
+        course = await info.context.loaders.course.load(self.course_id)
+        if course is None:
+            raise LookupError(f"enrollment {self.row_id} has no course")
+        return Course.from_model(course)
+
+    @strawberry.field(
+        description="Grades of this enrollment's student in this course, by id."
+    )
+    async def grades(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[GradeType]:
+        from schoolgql.grading.types import Grade
+
+        request = info.context.page_request("Grade", first, after, last, before)
+        loader = info.context.loaders.enrollment_grades
+        page = await loader.load((self.row_id, request))
+        return connection_from_page(page, "Grade", Grade.from_model)

@@ -1,0 +1,1 @@
+"""GraphQL layer: schema assembly, context, loaders, extensions, errors."""

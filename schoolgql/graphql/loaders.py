@@ -1,0 +1,118 @@
+"""Per-request DataLoaders: every relation is loaded in batches.
+
+Each batch opens its own session, because sibling fields resolve
+concurrently and an AsyncSession must never be shared between coroutines.
+"""
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from aiodataloader import DataLoader
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from schoolgql.courses import repository as courses
+from schoolgql.database import Database
+from schoolgql.enrollments import repository as enrollments
+from schoolgql.grading import repository as grading
+from schoolgql.kit.pagination import Page, PageRequest
+from schoolgql.models import (
+    Assessment,
+    Course,
+    Enrollment,
+    Grade,
+    Student,
+    Teacher,
+    Term,
+)
+from schoolgql.people import repository as people
+from schoolgql.terms import repository as terms
+
+RowT = TypeVar("RowT")
+
+ByIdsQuery = Callable[[AsyncSession, Sequence[int]], Awaitable[list[RowT | None]]]
+PagesQuery = Callable[
+    [AsyncSession, Sequence[int], PageRequest], Awaitable[list[Page[RowT]]]
+]
+PageKey = tuple[int, PageRequest]
+
+
+class ByIdLoader(DataLoader[int, RowT | None], Generic[RowT]):
+    """Loads rows by id; a missing id loads as None."""
+
+    def __init__(
+        self, database: Database, query: ByIdsQuery[RowT], *, batch: bool
+    ) -> None:
+        super().__init__(batch=batch)
+        self._database = database
+        self._query = query
+
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[RowT | None]:
+        async with self._database.session() as session:
+            return await self._query(session, keys)
+
+
+class PageLoader(DataLoader[PageKey, Page[RowT]], Generic[RowT]):
+    """Loads one page of children per (parent id, page request) key.
+
+    Keys that share a page request are loaded with one statement, so a
+    connection nested under a list costs one statement for the whole list.
+    """
+
+    def __init__(
+        self, database: Database, query: PagesQuery[RowT], *, batch: bool
+    ) -> None:
+        super().__init__(batch=batch)
+        self._database = database
+        self._query = query
+
+    async def batch_load_fn(self, keys: Sequence[PageKey]) -> list[Page[RowT]]:
+        parents_by_page: dict[PageRequest, list[int]] = defaultdict(list)
+        for parent_id, page in keys:
+            parents_by_page[page].append(parent_id)
+
+        loaded: dict[PageKey, Page[RowT]] = {}
+        async with self._database.session() as session:
+            for page, parent_ids in parents_by_page.items():
+                pages = await self._query(session, parent_ids, page)
+                for parent_id, parent_page in zip(parent_ids, pages, strict=True):
+                    loaded[parent_id, page] = parent_page
+        return [loaded[key] for key in keys]
+
+
+class Loaders:
+    """The loaders of one request; never shared between requests."""
+
+    def __init__(self, database: Database, *, batch: bool = True) -> None:
+        def by_id(query: ByIdsQuery[Any]) -> ByIdLoader[Any]:
+            return ByIdLoader(database, query, batch=batch)
+
+        def pages(query: PagesQuery[Any]) -> PageLoader[Any]:
+            return PageLoader(database, query, batch=batch)
+
+        self.term: ByIdLoader[Term] = by_id(terms.get_by_ids)
+        self.course: ByIdLoader[Course] = by_id(courses.get_by_ids)
+        self.student: ByIdLoader[Student] = by_id(people.get_students_by_ids)
+        self.teacher: ByIdLoader[Teacher] = by_id(people.get_teachers_by_ids)
+        self.enrollment: ByIdLoader[Enrollment] = by_id(enrollments.get_by_ids)
+        self.assessment: ByIdLoader[Assessment] = by_id(grading.get_assessments_by_ids)
+        self.grade: ByIdLoader[Grade] = by_id(grading.get_grades_by_ids)
+
+        self.term_courses: PageLoader[Course] = pages(courses.pages_by_term)
+        self.teacher_courses: PageLoader[Course] = pages(courses.pages_by_teacher)
+        self.course_enrollments: PageLoader[Enrollment] = pages(
+            enrollments.pages_by_course
+        )
+        self.student_enrollments: PageLoader[Enrollment] = pages(
+            enrollments.pages_by_student
+        )
+        self.course_assessments: PageLoader[Assessment] = pages(
+            grading.assessment_pages_by_course
+        )
+        self.assessment_grades: PageLoader[Grade] = pages(
+            grading.grade_pages_by_assessment
+        )
+        self.enrollment_grades: PageLoader[Grade] = pages(
+            grading.grade_pages_by_enrollment
+        )
+        self.student_grades: PageLoader[Grade] = pages(grading.grade_pages_by_student)

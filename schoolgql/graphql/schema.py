@@ -1,0 +1,45 @@
+"""Assembles the GraphQL schema from every domain's root fields."""
+
+from graphql import GraphQLError
+from strawberry import Schema
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from schoolgql.courses.resolvers import CourseQuery
+from schoolgql.enrollments.types import Enrollment
+from schoolgql.graphql.errors import ErrorCodes, log_unexpected_errors
+from schoolgql.graphql.node import NodeQuery
+from schoolgql.grading.types import Assessment, Grade
+from schoolgql.people.resolvers import PeopleQuery
+from schoolgql.terms.resolvers import TermQuery
+
+Query = merge_types("Query", (NodeQuery, TermQuery, CourseQuery, PeopleQuery))
+
+# Documents a client sends repeatedly are parsed and validated once.
+DOCUMENT_CACHE_SIZE = 1024
+
+
+class SchoolSchema(Schema):
+    def process_errors(
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,
+    ) -> None:
+        # Expected errors are part of the response, so only bugs are logged.
+        log_unexpected_errors(errors)
+
+
+def build_schema() -> SchoolSchema:
+    return SchoolSchema(
+        query=Query,
+        types=[Enrollment, Assessment, Grade],
+        extensions=[
+            ErrorCodes,
+            ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+            ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        ],
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,38 @@
+"""Domain errors: plain exceptions that the GraphQL layer maps to error codes."""
+
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    """An expected failure whose message is safe to show to the client."""
+
+    code: ClassVar[str] = "INTERNAL_SERVER_ERROR"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+
+
+class InvalidInput(DomainError):
+    code = "BAD_USER_INPUT"
+
+
+class PermissionDenied(DomainError):
+    code = "FORBIDDEN"
+
+
+class Unauthenticated(DomainError):
+    code = "UNAUTHENTICATED"
+
+
+class RateLimited(DomainError):
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, *, retry_after_seconds: float) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds

@@ -1,0 +1,187 @@
+"""Keyset pagination by id with opaque, type-checked cursors."""
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import aliased
+
+from schoolgql.kit.errors import InvalidInput
+
+RowT = TypeVar("RowT")
+
+# Ids are PostgreSQL INTEGER columns.
+MAX_ID = 2**31 - 1
+CURSOR_PREFIX = "cursor:v1:"
+# A valid cursor is under 40 characters, so anything longer is rejected
+# before decoding.
+MAX_CURSOR_LENGTH = 100
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """Which rows of a connection to load, ordered by id."""
+
+    limit: int
+    after_id: int | None = None
+    before_id: int | None = None
+    backwards: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[RowT]):
+    rows: Sequence[RowT]
+    has_next_page: bool
+    has_previous_page: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PageLimits:
+    default_size: int
+    max_size: int
+
+
+def encode_cursor(node_type: str, row_id: int) -> str:
+    raw = f"{CURSOR_PREFIX}{node_type}:{row_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def decode_cursor(cursor: str, *, node_type: str, argument: str) -> int:
+    """Return the id inside `cursor`, or raise InvalidInput naming the argument."""
+    error = InvalidInput(
+        f"`{argument}` is not a valid cursor for this {node_type} connection. "
+        "Pass a cursor from this connection's edges or pageInfo.",
+        field=argument,
+    )
+    if not cursor or len(cursor) > MAX_CURSOR_LENGTH:
+        raise error
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        raise error from None
+
+    prefix = f"{CURSOR_PREFIX}{node_type}:"
+    digits = text.removeprefix(prefix)
+    if digits == text or not digits.isascii() or not digits.isdigit():
+        raise error
+    row_id = int(digits)
+    if not 0 < row_id <= MAX_ID:
+        raise error
+    return row_id
+
+
+def parse_page_request(
+    *,
+    node_type: str,
+    limits: PageLimits,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> PageRequest:
+    """Validate Relay connection arguments and turn them into a PageRequest."""
+    if first is not None and last is not None:
+        raise InvalidInput("Pass either `first` or `last`, not both.", field="first")
+    _check_size("first", first, limits.max_size)
+    _check_size("last", last, limits.max_size)
+
+    after_id = (
+        None
+        if after is None
+        else decode_cursor(after, node_type=node_type, argument="after")
+    )
+    before_id = (
+        None
+        if before is None
+        else decode_cursor(before, node_type=node_type, argument="before")
+    )
+    if last is not None:
+        return PageRequest(last, after_id, before_id, backwards=True)
+    limit = limits.default_size if first is None else first
+    return PageRequest(limit, after_id, before_id)
+
+
+def _check_size(argument: str, value: int | None, max_size: int) -> None:
+    if value is not None and not 0 <= value <= max_size:
+        raise InvalidInput(
+            f"`{argument}` must be between 0 and {max_size}; got {value}.",
+            field=argument,
+        )
+
+
+def paginate(
+    statement: Select[Any], id_column: ColumnElement[int], page: PageRequest
+) -> Select[Any]:
+    """Apply the page's bounds, order and limit (one extra row) to a statement."""
+    statement = statement.where(*_bounds(id_column, page))
+    order = id_column.desc() if page.backwards else id_column.asc()
+    return statement.order_by(order).limit(page.limit + 1)
+
+
+def paginate_per_parent(
+    statement: Select[Any],
+    entity: Any,
+    parent_column: ColumnElement[int],
+    id_column: ColumnElement[int],
+    page: PageRequest,
+) -> Select[Any]:
+    """Apply one page to each parent's rows in a single statement.
+
+    A window function numbers each parent's rows, so one statement returns
+    the first `limit + 1` rows of every parent, on PostgreSQL and SQLite alike.
+    """
+    order = id_column.desc() if page.backwards else id_column.asc()
+    position = func.row_number().over(partition_by=parent_column, order_by=order)
+    numbered = (
+        statement.where(*_bounds(id_column, page))
+        .add_columns(position.label("position"))
+        .subquery()
+    )
+    row = aliased(entity, numbered)
+    return (
+        select(row)
+        .where(numbered.c.position <= page.limit + 1)
+        .order_by(numbered.c.position)
+    )
+
+
+def _bounds(id_column: ColumnElement[int], page: PageRequest) -> list[Any]:
+    bounds = []
+    if page.after_id is not None:
+        bounds.append(id_column > page.after_id)
+    if page.before_id is not None:
+        bounds.append(id_column < page.before_id)
+    return [and_(*bounds)] if bounds else []
+
+
+def build_page(rows: Sequence[RowT], page: PageRequest) -> Page[RowT]:
+    """Trim the extra row fetched to detect another page, and set the flags."""
+    has_more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    if page.backwards:
+        return Page(
+            rows=list(reversed(rows)),
+            has_next_page=page.before_id is not None,
+            has_previous_page=has_more,
+        )
+    return Page(
+        rows=rows,
+        has_next_page=has_more,
+        has_previous_page=page.after_id is not None,
+    )
+
+
+def group_pages(
+    rows: Sequence[RowT],
+    parent_ids: Sequence[int],
+    parent_of: Callable[[RowT], int],
+    page: PageRequest,
+) -> list[Page[RowT]]:
+    """Split rows loaded for many parents into one page per parent, in order."""
+    by_parent: dict[int, list[RowT]] = {parent_id: [] for parent_id in parent_ids}
+    for row in rows:
+        by_parent[parent_of(row)].append(row)
+    return [build_page(by_parent[parent_id], page) for parent_id in parent_ids]

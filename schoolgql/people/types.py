@@ -1,0 +1,111 @@
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from schoolgql import models
+from schoolgql.graphql.context import Info
+from schoolgql.graphql.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    connection_from_page,
+    to_global_id,
+)
+
+if TYPE_CHECKING:
+    from schoolgql.courses.types import Course
+    from schoolgql.enrollments.types import Enrollment
+    from schoolgql.grading.types import Grade
+
+CourseType = Annotated["Course", strawberry.lazy("schoolgql.courses.types")]
+EnrollmentType = Annotated["Enrollment", strawberry.lazy("schoolgql.enrollments.types")]
+GradeType = Annotated["Grade", strawberry.lazy("schoolgql.grading.types")]
+
+
+@strawberry.type(description="A student of the school.")
+class Student(Node):
+    row_id: strawberry.Private[int]
+    full_name: str = strawberry.field(description="Full name.")
+    student_number: str = strawberry.field(
+        description="School-issued number, unique across students."
+    )
+    grade_level: int = strawberry.field(description="Grade level, 1 to 13.")
+
+    @classmethod
+    def from_model(cls, student: models.Student) -> "Student":
+        return cls(
+            id=strawberry.ID(to_global_id("Student", student.id)),
+            row_id=student.id,
+            full_name=student.full_name,
+            student_number=student.student_number,
+            grade_level=student.grade_level,
+        )
+
+    @strawberry.field(description="The student's enrollments, ordered by id.")
+    async def enrollments(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[EnrollmentType]:
+        from schoolgql.enrollments.types import Enrollment
+
+        request = info.context.page_request("Enrollment", first, after, last, before)
+        loader = info.context.loaders.student_enrollments
+        page = await loader.load((self.row_id, request))
+        return connection_from_page(page, "Enrollment", Enrollment.from_model)
+
+    @strawberry.field(
+        description="The student's grades in every course, ordered by id."
+    )
+    async def grades(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[GradeType]:
+        from schoolgql.grading.types import Grade
+
+        request = info.context.page_request("Grade", first, after, last, before)
+        page = await info.context.loaders.student_grades.load((self.row_id, request))
+        return connection_from_page(page, "Grade", Grade.from_model)
+
+
+@strawberry.type(description="A teacher of the school.")
+class Teacher(Node):
+    row_id: strawberry.Private[int]
+    full_name: str = strawberry.field(description="Full name.")
+    department: str = strawberry.field(description="Department the teacher is in.")
+    title: str = strawberry.field(description="Job title, such as Senior Lecturer.")
+
+    @classmethod
+    def from_model(cls, teacher: models.Teacher) -> "Teacher":
+        return cls(
+            id=strawberry.ID(to_global_id("Teacher", teacher.id)),
+            row_id=teacher.id,
+            full_name=teacher.full_name,
+            department=teacher.department,
+            title=teacher.title,
+        )
+
+    @strawberry.field(description="Courses the teacher teaches, ordered by id.")
+    async def courses(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[CourseType]:
+        from schoolgql.courses.types import Course
+
+        request = info.context.page_request("Course", first, after, last, before)
+        page = await info.context.loaders.teacher_courses.load((self.row_id, request))
+        return connection_from_page(page, "Course", Course.from_model)
