@@ -36,8 +36,9 @@ def build_schema() -> SchoolSchema:
         types=[Enrollment, Assessment, Grade],
         extensions=[
             ErrorCodes,
-            ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-            ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+            # Both caches live at module level, shared by every instance.
+            lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         ],
     )
 

@@ -1,0 +1,210 @@
+"""Fixtures shared by every test: databases, the app over real HTTP, clients.
+
+Each test gets its own PostgreSQL database, cloned from a template that the
+migrations built once per run, so tests can commit and race real
+transactions without seeing each other. The URL of the server comes from
+SCHOOLGQL_TEST_DATABASE_URL; tests fail, never skip, when it is unreachable.
+"""
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from starlette.applications import Starlette
+
+from schoolgql import migrations
+from schoolgql.app import create_app
+from schoolgql.database import Database
+from schoolgql.settings import Settings
+
+SERVER_URL = os.environ.get(
+    "SCHOOLGQL_TEST_DATABASE_URL",
+    "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
+)
+TEMPLATE_NAME = f"schoolgql_template_{os.getpid()}"
+
+
+async def _admin_execute(*statements: str) -> None:
+    engine = create_async_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            for statement in statements:
+                await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+def _database_url(name: str) -> str:
+    return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+async def template_database() -> AsyncIterator[str]:
+    """A database migrated to the head revision, cloned by every test."""
+    await _admin_execute(
+        f'DROP DATABASE IF EXISTS "{TEMPLATE_NAME}"',
+        f'CREATE DATABASE "{TEMPLATE_NAME}"',
+    )
+    engine = create_async_engine(_database_url(TEMPLATE_NAME))
+    try:
+        await migrations.upgrade(engine)
+    finally:
+        await engine.dispose()
+    yield TEMPLATE_NAME
+    await _admin_execute(f'DROP DATABASE IF EXISTS "{TEMPLATE_NAME}"')
+
+
+@pytest.fixture
+async def postgres_url(template_database: str) -> AsyncIterator[str]:
+    name = f"schoolgql_test_{uuid.uuid4().hex[:12]}"
+    await _admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+    yield _database_url(name)
+    await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'school.sqlite3'}"
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+async def any_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[str]:
+    """Runs a test once on PostgreSQL and once on a migrated SQLite file."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'school.sqlite3'}"
+        engine = create_async_engine(url)
+        await migrations.upgrade(engine)
+        await engine.dispose()
+        yield url
+    else:
+        yield request.getfixturevalue("postgres_url")
+
+
+def make_settings(database_url: str, **overrides: Any) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        environment="test",
+        database_url=database_url,
+        **overrides,
+    )
+
+
+@pytest.fixture
+def settings(postgres_url: str) -> Settings:
+    return make_settings(postgres_url)
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    """A second engine on the test database, for arranging and checking rows."""
+    database = Database(settings)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def session(database: Database) -> AsyncIterator[AsyncSession]:
+    """A session whose changes tests commit themselves, so the server sees them."""
+    async with database.session() as session:
+        yield session
+
+
+class LiveServer:
+    """The app served by uvicorn on 127.0.0.1, reached over real HTTP."""
+
+    def __init__(self, app: Starlette, port: int) -> None:
+        self.app = app
+        self.url = f"http://127.0.0.1:{port}"
+
+    @property
+    def database(self) -> Database:
+        database: Database = self.app.state.database
+        return database
+
+    def count_statements(self) -> "StatementCounter":
+        return StatementCounter(self.database)
+
+
+class StatementCounter:
+    """Counts the SQL statements the server's engine runs while active."""
+
+    def __init__(self, database: Database) -> None:
+        self.statements: list[str] = []
+        self._engine = database.engine.sync_engine
+
+    def _record(self, *args: Any) -> None:
+        self.statements.append(args[2])
+
+    def __enter__(self) -> "StatementCounter":
+        event.listen(self._engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        event.remove(self._engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[LiveServer]:
+    """Run the app under uvicorn in this event loop until the block exits."""
+    app = create_app(settings)
+    port = _free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, access_log=False
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+            raise RuntimeError("uvicorn stopped before it started")
+        await asyncio.sleep(0.01)
+    try:
+        yield LiveServer(app, port)
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+async def server(settings: Settings) -> AsyncIterator[LiveServer]:
+    async with serve(settings) as live_server:
+        yield live_server
+
+
+@pytest.fixture
+async def client(server: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Keep a developer's SCHOOLGQL_* variables out of the tests' settings."""
+    for name in list(os.environ):
+        if name.startswith("SCHOOLGQL_") and name != "SCHOOLGQL_TEST_DATABASE_URL":
+            monkeypatch.delenv(name)
+    yield
