@@ -16,6 +16,8 @@ from schoolgql import migrations
 from schoolgql.database import Database
 from schoolgql.graphql.schema import schema
 from schoolgql.graphql.view import GraphQLView
+from schoolgql.kit.ratelimit import create_rate_limiter
+from schoolgql.kit.redis import create_redis
 from schoolgql.requests import RequestIdMiddleware
 from schoolgql.settings import Settings, get_settings
 
@@ -25,7 +27,13 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     database = Database(settings)
-    view = GraphQLView(schema=schema, settings=settings, database=database)
+    redis = create_redis(settings)
+    view = GraphQLView(
+        schema=schema,
+        settings=settings,
+        database=database,
+        rate_limiter=create_rate_limiter(settings, redis),
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -37,6 +45,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         logger.info("started with database %s", database.engine.url.render_as_string())
         yield
         await database.dispose()
+        if redis is not None:
+            await redis.aclose()
         logger.info("stopped")
 
     async def healthz(request: Request) -> JSONResponse:

@@ -4,10 +4,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("schoolgql.sqlite3")
+
+# Signs tokens outside production when no key is configured. It is public,
+# so production start-up rejects it, as it does the placeholder of .env.sample.
+DEVELOPMENT_JWT_SIGNING_KEY = "development-only-jwt-signing-key-never-use-in-production"
+SAMPLE_JWT_SIGNING_KEYS = frozenset(
+    {DEVELOPMENT_JWT_SIGNING_KEY, "replace-with-at-least-32-random-bytes"}
+)
+MIN_JWT_SIGNING_KEY_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -41,10 +49,108 @@ class Settings(BaseSettings):
     default_page_size: int = Field(default=20, ge=1, le=1000)
     max_nodes_per_request: int = Field(default=100, ge=1, le=1000)
     graphiql_enabled: bool = True
+    introspection_enabled: bool = Field(
+        default=True,
+        description="Turn off in production; it also hides 'Did you mean' suggestions.",
+    )
+    max_query_depth: int = Field(default=15, ge=1)
+    max_query_aliases: int = Field(default=30, ge=0)
+    max_query_tokens: int = Field(default=5000, ge=10)
+    max_query_length: int = Field(default=50_000, ge=100, description="Characters.")
+    max_query_cost: int = Field(default=20_000, ge=1)
+    rate_limit_enabled: bool = True
+    rate_limit_capacity: int = Field(
+        default=100_000, ge=1, description="Points a client may spend in a burst."
+    )
+    rate_limit_refill_per_second: float = Field(
+        default=2_000.0, gt=0, description="Points a client regains each second."
+    )
+    rate_limit_fail_open: bool = Field(
+        default=True,
+        description="Whether requests proceed while the Redis budget store fails.",
+    )
+    redis_timeout_seconds: float = Field(default=0.25, gt=0, le=10)
     use_dataloaders: bool = Field(
         default=True,
         description="Turn off only to benchmark the unbatched (N+1) pattern.",
     )
+    jwt_signing_key: SecretStr = Field(
+        default=SecretStr(""),
+        description=(
+            "HMAC key that signs access and refresh tokens, at least 32 bytes. "
+            "Required in production; elsewhere empty selects a public "
+            "development key."
+        ),
+    )
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    jwt_issuer: str = Field(default="schoolgql", min_length=1)
+    jwt_audience: str = Field(default="schoolgql", min_length=1)
+    access_token_lifetime_seconds: int = Field(default=15 * 60, ge=30, le=24 * 3600)
+    refresh_token_lifetime_seconds: int = Field(
+        default=14 * 24 * 3600, ge=60, le=365 * 24 * 3600
+    )
+    bcrypt_cost: int = Field(
+        default=12, ge=4, le=31, description="log2 of bcrypt's rounds."
+    )
+    password_hash_threads: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Threads that hash and check passwords; requests beyond queue.",
+    )
+    admin_sign_up_code: SecretStr | None = Field(
+        default=None,
+        description="Code that signUpAdmin requires; unset turns signUpAdmin off.",
+    )
+    cache_key_prefix: str = Field(
+        default="schoolgql:", description="Prefix of every cache key in Redis."
+    )
+    token_version_cache_seconds: int = Field(
+        default=300,
+        ge=1,
+        le=24 * 3600,
+        description="How long a user's token version stays cached.",
+    )
+    celery_broker_url: str = Field(
+        default="amqp://guest:guest@127.0.0.1:5672//",
+        description="Broker of the mail tasks: amqp:// (RabbitMQ) or redis://.",
+    )
+    celery_result_backend: str = Field(
+        default="",
+        description="Where task results are kept; empty keeps none.",
+    )
+    celery_queue: str = Field(
+        default="schoolgql.mail", min_length=1, description="Queue of mail tasks."
+    )
+    smtp_host: str = Field(
+        default="",
+        description="Empty writes mails as .eml files to mail_outbox_path.",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls",
+        description="starttls upgrades a plain connection; tls connects over TLS.",
+    )
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    mail_from_address: str = "no-reply@school.example"
+    mail_from_name: str = Field(
+        default="schoolgql", description="Sender name, also the school's name."
+    )
+    mail_outbox_path: Path = Path("mail-outbox")
+    mail_max_retries: int = Field(default=8, ge=0, le=50)
+    mail_retry_backoff_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Delay before the first retry; it doubles with each retry.",
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Address of the web app; links in mails start with it.",
+    )
+    password_reset_token_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    invitation_token_hours: int = Field(default=72, ge=1, le=30 * 24)
 
     @model_validator(mode="after")
     def _check_page_sizes(self) -> "Settings":
@@ -54,6 +160,29 @@ class Settings(BaseSettings):
                 f"max_page_size ({self.max_page_size})"
             )
         return self
+
+    @model_validator(mode="after")
+    def _check_secrets(self) -> "Settings":
+        if self.environment != "production":
+            return self
+        key = self.jwt_signing_key.get_secret_value()
+        if key in SAMPLE_JWT_SIGNING_KEYS or not key:
+            raise ValueError(
+                "SCHOOLGQL_JWT_SIGNING_KEY must be set to a random secret in "
+                "production; the development and sample keys are public."
+            )
+        if len(key.encode()) < MIN_JWT_SIGNING_KEY_BYTES:
+            raise ValueError(
+                f"SCHOOLGQL_JWT_SIGNING_KEY must be at least "
+                f"{MIN_JWT_SIGNING_KEY_BYTES} bytes in production; "
+                f"got {len(key.encode())}."
+            )
+        return self
+
+    @property
+    def effective_jwt_signing_key(self) -> str:
+        key = self.jwt_signing_key.get_secret_value()
+        return key or DEVELOPMENT_JWT_SIGNING_KEY
 
     @property
     def uses_embedded_database(self) -> bool:

@@ -12,6 +12,7 @@ from strawberry.types import Info as StrawberryInfo
 from schoolgql.database import Database
 from schoolgql.graphql.loaders import Loaders
 from schoolgql.kit.pagination import PageLimits, PageRequest, parse_page_request
+from schoolgql.kit.ratelimit import TokenBucket
 from schoolgql.settings import Settings
 
 
@@ -23,6 +24,14 @@ class RequestContext:
     settings: Settings
     database: Database
     loaders: Loaders = field(repr=False)
+    rate_limiter: TokenBucket = field(repr=False)
+
+    @property
+    def client_key(self) -> str:
+        """The key of this client's cost budget: its network address."""
+        # TODO: key authenticated requests by the viewer's user id.
+        client = self.request.client
+        return f"address:{client.host if client else 'unknown'}"
 
     @property
     def page_limits(self) -> PageLimits:

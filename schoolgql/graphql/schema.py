@@ -2,13 +2,14 @@
 
 from graphql import GraphQLError
 from strawberry import Schema
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from schoolgql.courses.resolvers import CourseQuery
 from schoolgql.enrollments.types import Enrollment
 from schoolgql.graphql.errors import ErrorCodes, log_unexpected_errors
+from schoolgql.graphql.limits import DocumentLimits
 from schoolgql.graphql.node import NodeQuery
 from schoolgql.grading.types import Assessment, Grade
 from schoolgql.people.resolvers import PeopleQuery
@@ -36,9 +37,10 @@ def build_schema() -> SchoolSchema:
         types=[Enrollment, Assessment, Grade],
         extensions=[
             ErrorCodes,
-            # Both caches live at module level, shared by every instance.
+            # The parse cache lives at module level, shared by every instance;
+            # DocumentLimits validates and caches the validation result.
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+            DocumentLimits,
         ],
     )
 

@@ -1,5 +1,6 @@
 """The /graphql endpoint, following the GraphQL over HTTP specification."""
 
+import math
 from typing import Any
 
 import orjson
@@ -15,6 +16,7 @@ from strawberry.types import ExecutionResult
 from schoolgql.database import Database
 from schoolgql.graphql.context import RequestContext
 from schoolgql.graphql.loaders import Loaders
+from schoolgql.kit.ratelimit import TokenBucket
 from schoolgql.requests import current_request_id
 from schoolgql.settings import Settings
 
@@ -32,7 +34,14 @@ class GraphQLView(GraphQL[RequestContext, None]):
     every well-formed request, as the specification requires.
     """
 
-    def __init__(self, *, schema: Any, settings: Settings, database: Database) -> None:
+    def __init__(
+        self,
+        *,
+        schema: Any,
+        settings: Settings,
+        database: Database,
+        rate_limiter: TokenBucket,
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
@@ -41,6 +50,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
         )
         self.settings = settings
         self.database = database
+        self.rate_limiter = rate_limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -62,6 +72,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
             settings=self.settings,
             database=self.database,
             loaders=Loaders(self.database, batch=self.settings.use_dataloaders),
+            rate_limiter=self.rate_limiter,
         )
 
     async def get_sub_response(self, request: Request) -> Response:  # type: ignore[override]
@@ -100,8 +111,13 @@ class GraphQLView(GraphQL[RequestContext, None]):
         if _is_request_error(result):
             # A request that never executed has no `data` entry at all.
             response_data.pop("data", None)
-            if _accepts_graphql_response_json(request):
-                request.state.sub_response.status_code = 400
+            sub_response = request.state.sub_response
+            retry_after = _retry_after_seconds(result)
+            if retry_after is not None:
+                sub_response.status_code = 429
+                sub_response.headers["retry-after"] = str(math.ceil(retry_after))
+            elif _accepts_graphql_response_json(request):
+                sub_response.status_code = 400
         return response_data
 
     def create_response(
@@ -126,6 +142,14 @@ def _is_request_error(result: ExecutionResult) -> bool:
     if result.data is not None or not result.errors:
         return False
     return all(error.path is None for error in result.errors)
+
+
+def _retry_after_seconds(result: ExecutionResult) -> float | None:
+    for error in result.errors or ():
+        extensions = error.extensions or {}
+        if extensions.get("code") == "RATE_LIMITED":
+            return float(extensions.get("retryAfterSeconds", 1))
+    return None
 
 
 def _accepts_graphql_response_json(request: Request) -> bool:

@@ -16,12 +16,11 @@ async def test_course_by_code_returns_teacher(session: AsyncSession, client) -> 
     )
 
     assert response.status == 200
-    assert response.body == {
-        "data": {
-            "course": {
-                "code": "MATH-101",
-                "title": "Algebra",
-                "teacher": {"fullName": "Ada Adams"},
-            }
+    assert response.errors == []
+    assert response.data == {
+        "course": {
+            "code": "MATH-101",
+            "title": "Algebra",
+            "teacher": {"fullName": "Ada Adams"},
         }
     }
