@@ -243,7 +243,8 @@ class DocumentLimits(SchemaExtension):
             "capacity": bucket.capacity,
             "refillPerSecond": bucket.refill_per_second,
         }
-        if not state.allowed:
+        # A free operation, such as `{ __typename }` or `rateLimit`, always runs.
+        if not state.allowed and cost > 0:
             retry_after = round(state.retry_after_seconds, 1)
             error = RateLimited(
                 f"The operation costs {cost} points but only "
