@@ -5,6 +5,7 @@ from schoolgql.models.base import Base
 from schoolgql.models.course import Course
 from schoolgql.models.enrollment import Enrollment, EnrollmentStatus
 from schoolgql.models.grade import Grade
+from schoolgql.models.refresh_token_family import RefreshTokenFamily
 from schoolgql.models.student import Student
 from schoolgql.models.teacher import Teacher
 from schoolgql.models.term import Term
@@ -18,6 +19,7 @@ __all__ = [
     "Enrollment",
     "EnrollmentStatus",
     "Grade",
+    "RefreshTokenFamily",
     "Role",
     "Student",
     "Teacher",
