@@ -7,7 +7,9 @@ SCHOOLGQL_TEST_DATABASE_URL; tests fail, never skip, when it is unreachable.
 """
 
 import asyncio
+import logging
 import os
+import re
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -26,6 +28,7 @@ from starlette.applications import Starlette
 from schoolgql import migrations
 from schoolgql.app import create_app
 from schoolgql.database import Database
+from schoolgql.requests import RequestIdFilter
 from schoolgql.settings import Settings
 
 SERVER_URL = os.environ.get(
@@ -65,12 +68,21 @@ async def template_database() -> AsyncIterator[str]:
     await _admin_execute(f'DROP DATABASE IF EXISTS "{TEMPLATE_NAME}"')
 
 
-@pytest.fixture
-async def postgres_url(template_database: str) -> AsyncIterator[str]:
+@asynccontextmanager
+async def cloned_database(template_database: str) -> AsyncIterator[str]:
+    """Create a database from the template and drop it when the block exits."""
     name = f"schoolgql_test_{uuid.uuid4().hex[:12]}"
     await _admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
-    yield _database_url(name)
-    await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield _database_url(name)
+    finally:
+        await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def postgres_url(template_database: str) -> AsyncIterator[str]:
+    async with cloned_database(template_database) as url:
+        yield url
 
 
 @pytest.fixture
@@ -80,17 +92,19 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture(params=["postgresql", "sqlite"])
 async def any_database_url(
-    request: pytest.FixtureRequest, tmp_path: Path
+    request: pytest.FixtureRequest, template_database: str, sqlite_url: str
 ) -> AsyncIterator[str]:
     """Runs a test once on PostgreSQL and once on a migrated SQLite file."""
+    # The PostgreSQL clone is made here rather than through `postgres_url`,
+    # because an async fixture cannot request another one by name.
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'school.sqlite3'}"
-        engine = create_async_engine(url)
+        engine = create_async_engine(sqlite_url)
         await migrations.upgrade(engine)
         await engine.dispose()
-        yield url
+        yield sqlite_url
     else:
-        yield request.getfixturevalue("postgres_url")
+        async with cloned_database(template_database) as url:
+            yield url
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
@@ -139,14 +153,17 @@ class LiveServer:
 
 
 class StatementCounter:
-    """Counts the SQL statements the server's engine runs while active."""
+    """Records the SQL statements the server's engine runs while active."""
 
     def __init__(self, database: Database) -> None:
         self.statements: list[str] = []
+        self.parameters: list[Any] = []
         self._engine = database.engine.sync_engine
 
     def _record(self, *args: Any) -> None:
+        # before_cursor_execute: (connection, cursor, statement, parameters, ...)
         self.statements.append(args[2])
+        self.parameters.append(args[3])
 
     def __enter__(self) -> "StatementCounter":
         event.listen(self._engine, "before_cursor_execute", self._record)
@@ -159,6 +176,33 @@ class StatementCounter:
     def count(self) -> int:
         return len(self.statements)
 
+    def row_bounds(self) -> list[int]:
+        """Return every LIMIT and window-position bound the statements used.
+
+        Bounds are read whether they were sent as literals, as asyncpg's
+        `$n` parameters or as SQLite's `?` parameters.
+        """
+        bounds = []
+        for statement, parameters in zip(self.statements, self.parameters, strict=True):
+            for match in _ROW_BOUND.finditer(statement):
+                bounds.append(_bound_value(statement, parameters, match))
+        return bounds
+
+
+# `LIMIT n` of a flat page, `position <= n` of a page per parent.
+_ROW_BOUND = re.compile(
+    r"(?:\bLIMIT|\bposition <=)\s+(?:(?P<literal>\d+)|\$(?P<number>\d+)|(?P<qmark>\?))"
+)
+
+
+def _bound_value(statement: str, parameters: Any, match: re.Match[str]) -> int:
+    if match["literal"] is not None:
+        return int(match["literal"])
+    if match["number"] is not None:
+        return int(parameters[int(match["number"]) - 1])
+    # A `?` parameter's index is the number of `?` before it.
+    return int(parameters[statement.count("?", 0, match.start("qmark"))])
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -168,12 +212,23 @@ def _free_port() -> int:
 
 
 @asynccontextmanager
-async def serve(settings: Settings) -> AsyncIterator[LiveServer]:
-    """Run the app under uvicorn in this event loop until the block exits."""
+async def serve(
+    settings: Settings, *, lifespan: str = "on"
+) -> AsyncIterator[LiveServer]:
+    """Run the app under uvicorn in this event loop until the block exits.
+
+    `lifespan="off"` skips start-up checks, for a server whose database is
+    meant to be unreachable.
+    """
     app = create_app(settings)
     port = _free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan=lifespan,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -199,6 +254,36 @@ async def server(settings: Settings) -> AsyncIterator[LiveServer]:
 async def client(server: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
         yield client
+
+
+@pytest.fixture
+async def any_server(any_database_url: str) -> AsyncIterator[LiveServer]:
+    """A live server on PostgreSQL, then on SQLite."""
+    async with serve(make_settings(any_database_url)) as live_server:
+        yield live_server
+
+
+@pytest.fixture
+async def any_client(any_server: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=any_server.url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+async def any_session(any_server: LiveServer) -> AsyncIterator[AsyncSession]:
+    """A session on the database of `any_server`, for arranging rows."""
+    async with any_server.database.session() as session:
+        yield session
+
+
+@pytest.fixture
+def logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """Captured log records at INFO and above, each with its `request_id`."""
+    caplog.set_level(logging.INFO)
+    request_ids = RequestIdFilter()
+    caplog.handler.addFilter(request_ids)
+    yield caplog
+    caplog.handler.removeFilter(request_ids)
 
 
 @pytest.fixture(autouse=True)

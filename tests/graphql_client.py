@@ -11,6 +11,7 @@ class GraphQLResponse:
     status: int
     body: dict[str, Any]
     headers: httpx.Headers
+    text: str
 
     @property
     def data(self) -> Any:
@@ -37,4 +38,6 @@ async def execute(
     if variables is not None:
         payload["variables"] = variables
     response = await client.post("/graphql", json=payload, headers=headers)
-    return GraphQLResponse(response.status_code, response.json(), response.headers)
+    return GraphQLResponse(
+        response.status_code, response.json(), response.headers, response.text
+    )

@@ -105,11 +105,11 @@ class CostCalculator:
             # A plain list such as `nodes(ids:)` returns one item per id.
             lengths = [
                 len(value)
-                for argument in node.arguments
+                for argument in node.arguments or ()
                 if isinstance(value := self._argument_value(argument.value), list)
             ]
             return max(lengths, default=1)
-        for argument in node.arguments:
+        for argument in node.arguments or ():
             if argument.name.value not in PAGE_SIZE_ARGUMENTS:
                 continue
             value = self._argument_value(argument.value)

@@ -21,19 +21,25 @@ def is_unexpected(error: GraphQLError) -> bool:
     """Whether an error came from a bug rather than from the client's request.
 
     Errors without a path come from parsing, validation or variable
-    coercion, before any resolver runs, so they describe the request.
+    coercion, before any resolver runs, so they describe the request,
+    unless they wrap an exception that is not a GraphQL error: that one
+    escaped from an extension.
     """
-    if error.path is None:
+    original = error.original_error
+    if isinstance(original, DomainError):
         return False
-    return not isinstance(error.original_error, DomainError)
+    if error.path is None:
+        return original is not None and not isinstance(original, GraphQLError)
+    return True
 
 
 def log_unexpected_errors(errors: list[GraphQLError]) -> None:
     for error in errors:
         if is_unexpected(error):
+            path = ".".join(str(part) for part in error.path or ())
             logger.error(
-                "unexpected error in field %s",
-                ".".join(str(part) for part in error.path or ()),
+                "unexpected error in %s",
+                f"field {path}" if path else "an extension, before execution",
                 exc_info=error.original_error,
             )
 
@@ -47,6 +53,19 @@ class ErrorCodes(SchemaExtension):
         if result is None or not result.errors:
             return
         result.errors = [_client_error(error) for error in result.errors]
+
+
+def code_escaped_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """Map the errors that never passed through ErrorCodes, and mask bugs among them.
+
+    An exception raised by an extension before the operation starts, such
+    as a syntax error from the parser cache, ends the operation before
+    ErrorCodes sees the result. Every error ErrorCodes mapped has a code.
+    """
+    return [
+        error if "code" in (error.extensions or {}) else _client_error(error)
+        for error in errors
+    ]
 
 
 def _client_error(error: GraphQLError) -> GraphQLError:

@@ -52,6 +52,10 @@ def parse_global_id(value: str, *, argument: str) -> tuple[str, int]:
         raise error
     if not digits.isascii() or not 0 < int(digits) <= MAX_ID:
         raise error
+    # "Course:01" names the same row as "Course:1", but only the id this
+    # API issued is valid.
+    if to_global_id(type_name, int(digits)) != value:
+        raise error
     return type_name, int(digits)
 
 

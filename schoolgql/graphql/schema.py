@@ -1,14 +1,20 @@
 """Assembles the GraphQL schema from every domain's root fields."""
 
+from typing import Any
+
 from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import ParserCache
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from schoolgql.courses.resolvers import CourseQuery
 from schoolgql.enrollments.types import Enrollment
-from schoolgql.graphql.errors import ErrorCodes, log_unexpected_errors
+from schoolgql.graphql.errors import (
+    ErrorCodes,
+    code_escaped_errors,
+    log_unexpected_errors,
+)
 from schoolgql.graphql.limits import DocumentLimits
 from schoolgql.graphql.node import NodeQuery
 from schoolgql.grading.types import Assessment, Grade
@@ -22,6 +28,12 @@ DOCUMENT_CACHE_SIZE = 1024
 
 
 class SchoolSchema(Schema):
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        result = await super().execute(*args, **kwargs)
+        if result.errors:
+            result.errors = code_escaped_errors(result.errors)
+        return result
+
     def process_errors(
         self,
         errors: list[GraphQLError],

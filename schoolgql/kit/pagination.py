@@ -68,7 +68,9 @@ def decode_cursor(cursor: str, *, node_type: str, argument: str) -> int:
     if digits == text or not digits.isascii() or not digits.isdigit():
         raise error
     row_id = int(digits)
-    if not 0 < row_id <= MAX_ID:
+    # Only the exact text encode_cursor issues is valid: the decoder above
+    # skips stray characters and padding, and int() skips leading zeros.
+    if not 0 < row_id <= MAX_ID or encode_cursor(node_type, row_id) != cursor:
         raise error
     return row_id
 
