@@ -1,0 +1,1 @@
+"""Load benchmarks of schoolgql against a hand-written floor; see README.md."""

@@ -1,0 +1,325 @@
+"""Benchmark schoolgql against the floor and its own unbatched mode.
+
+Run from the repository root: `uv run python -m benchmarks.run --help`.
+It creates and seeds a fresh PostgreSQL database, starts each system as one
+server process, checks that all return the same data, counts SQL statements
+per request, loads each query with wrk in round-robin order, writes the raw
+results to benchmarks/runs/ and the summary to benchmarks/RESULTS.md, then
+stops every server it started and drops the database.
+"""
+
+import argparse
+import json
+import os
+import shlex
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from benchmarks import checks, dataset, load, report, servers
+from benchmarks.queries import QUERIES, Query
+from benchmarks.servers import SYSTEMS, Server
+
+BENCHMARKS_DIR = Path(__file__).resolve().parent
+RUNS_DIR = BENCHMARKS_DIR / "runs"
+DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    problems = load.check_tools()
+    if problems:
+        for problem in problems:
+            print(f"benchmarks: {problem}", file=sys.stderr)
+        return 2
+
+    queries = [QUERIES[name] for name in arguments.queries]
+    systems = [SYSTEMS[name] for name in arguments.systems]
+    started_at = datetime.now(UTC)
+    run_dir = RUNS_DIR / started_at.strftime("%Y%m%dT%H%M%SZ")
+    run_dir.mkdir(parents=True)
+    _log(f"writing logs to {run_dir}; about {_estimate_minutes(arguments):.0f} min")
+
+    database = dataset.create(arguments.postgres_url)
+    running: list[Server] = []
+    try:
+        seed_log: list[str] = []
+        _log(f"seeding database {database.name}")
+        database = dataset.migrate_and_seed(database, log=seed_log)
+        for system in systems:
+            running.append(
+                servers.start(
+                    system, database, cpu=arguments.server_cpu, log_dir=run_dir
+                )
+            )
+        _log(
+            "started "
+            + ", ".join(f"{s.system.name} (pid {s.process.pid})" for s in running)
+        )
+        idle_rss_kib = {server.system.name: server.rss_kib() for server in running}
+
+        checks.check_same_data(running, queries, database, run_dir)
+        _log("every system returned the same data")
+        statements = _count_statements(database, queries, systems)
+        _log(f"SQL statements per request: {json.dumps(statements)}")
+
+        settings = load.LoadSettings(
+            connections=arguments.connections,
+            duration_seconds=arguments.duration,
+            timeout_seconds=arguments.timeout,
+            cpu=arguments.client_cpu,
+        )
+        runs, rss_reset = _run_load(running, queries, database, settings, arguments)
+
+        result = {
+            "started_at": started_at.isoformat(timespec="seconds"),
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": _command_line(argv),
+            "revision": report.source_revision(servers.REPOSITORY_ROOT),
+            "settings": {
+                "connections": arguments.connections,
+                "duration_seconds": arguments.duration,
+                "warmup_seconds": arguments.warmup,
+                "rounds": arguments.rounds,
+                "timeout_seconds": arguments.timeout,
+                "server_cpu": arguments.server_cpu,
+                "client_cpu": arguments.client_cpu,
+            },
+            "machine": report.describe_machine(),
+            "versions": report.package_versions(),
+            "postgresql": dataset.server_version(database),
+            "wrk": load.wrk_version(),
+            "seed": seed_log,
+            "statements": statements,
+            "idle_rss_kib": idle_rss_kib,
+            "peak_rss_reset": rss_reset,
+            "runs": runs,
+            "summary": report.summarize(runs),
+        }
+    finally:
+        for server in running:
+            servers.stop(server)
+        dataset.drop(database)
+        _log(f"stopped {len(running)} servers and dropped {database.name}")
+
+    raw_path = run_dir.with_suffix(".json")
+    raw_path.write_text(json.dumps(result, indent=2) + "\n")
+    section = report.render(result)
+    print(section)
+    if arguments.results_file is not None:
+        report.write_results_file(arguments.results_file, section)
+        _log(f"wrote {raw_path} and {arguments.results_file}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description="Load-test schoolgql against a hand-written floor with wrk.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=10,
+        help="seconds per measured run",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=3,
+        help="seconds of unrecorded load per system and query first",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="measured runs per system and query, in round-robin order",
+    )
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=8,
+        help="concurrent HTTP connections wrk keeps open",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=10,
+        help="seconds before wrk counts a request as timed out",
+    )
+    parser.add_argument(
+        "--queries",
+        type=_names(QUERIES),
+        default=",".join(QUERIES),
+        help="comma-separated queries to load",
+    )
+    parser.add_argument(
+        "--systems",
+        type=_names(SYSTEMS),
+        default=",".join(SYSTEMS),
+        help="comma-separated systems to compare",
+    )
+    parser.add_argument(
+        "--server-cpu",
+        type=int,
+        default=0,
+        help="CPU the servers run on",
+    )
+    parser.add_argument(
+        "--client-cpu",
+        type=int,
+        default=1,
+        help="CPU wrk runs on",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=DEFAULT_SERVER_URL,
+        help="PostgreSQL server to create the benchmark database on; its "
+        "database is used only to run CREATE and DROP DATABASE",
+    )
+    results = parser.add_mutually_exclusive_group()
+    results.add_argument(
+        "--results-file",
+        type=Path,
+        default=BENCHMARKS_DIR / "RESULTS.md",
+        help="Markdown file whose generated section is replaced",
+    )
+    results.add_argument(
+        "--no-results-file",
+        dest="results_file",
+        action="store_const",
+        const=None,
+        help="write only the raw JSON under benchmarks/runs/",
+    )
+    return parser
+
+
+def _run_load(
+    running: list[Server],
+    queries: list[Query],
+    database: dataset.Dataset,
+    settings: load.LoadSettings,
+    arguments: argparse.Namespace,
+) -> tuple[list[dict[str, Any]], bool]:
+    warmup = load.LoadSettings(
+        connections=settings.connections,
+        duration_seconds=arguments.warmup,
+        timeout_seconds=settings.timeout_seconds,
+        cpu=settings.cpu,
+    )
+    if arguments.warmup > 0:
+        for query in queries:
+            for server in running:
+                _log(f"warming up {server.system.name} on {query.name}")
+                load.run_wrk(
+                    server.query_url(query.name),
+                    query.name,
+                    query.script_arguments(database),
+                    warmup,
+                )
+                _wait_until_idle(server)
+
+    runs: list[dict[str, Any]] = []
+    rss_reset = True
+    for round_index in range(arguments.rounds):
+        for query in queries:
+            # Each round starts with the next system, so no system always
+            # runs right after the same neighbour.
+            shift = round_index % len(running)
+            for server in running[shift:] + running[:shift]:
+                rss_reset = server.reset_peak_rss() and rss_reset
+                load_before = os.getloadavg()[0]
+                measured = load.run_wrk(
+                    server.query_url(query.name),
+                    query.name,
+                    query.script_arguments(database),
+                    settings,
+                )
+                runs.append(
+                    {
+                        "round": round_index + 1,
+                        "query": query.name,
+                        "system": server.system.name,
+                        **measured.to_json(),
+                        "peak_rss_kib": server.peak_rss_kib(),
+                        "load_average_before": load_before,
+                        "load_average_after": os.getloadavg()[0],
+                    }
+                )
+                _wait_until_idle(server)
+                _log(
+                    f"round {round_index + 1} {query.name} {server.system.name}: "
+                    f"{measured.requests_per_second:.1f} req/s, "
+                    f"p50 {measured.latency_p50_ms:.1f} ms, "
+                    f"p99 {measured.latency_p99_ms:.1f} ms, "
+                    f"errors {measured.http_errors + measured.graphql_errors}"
+                )
+    return runs, rss_reset
+
+
+def _wait_until_idle(server: Server) -> None:
+    if not server.wait_until_idle():
+        _log(f"NOTE: {server.system.name} was still busy when the next run started")
+
+
+def _count_statements(
+    database: dataset.Dataset, queries: list[Query], systems: list[servers.System]
+) -> dict[str, dict[str, dict[str, int]]]:
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+    bodies = {query.name: query.request_body(database) for query in queries}
+    if "q1" in bodies:
+        bodies["q1_small_pages"] = {"query": checks.q1_with_small_pages()}
+
+    for name, body in bodies.items():
+        for system in systems:
+            if system.is_floor:
+                if name not in QUERIES:
+                    continue
+                count = checks.count_floor_statements(database, QUERIES[name])
+            else:
+                count = checks.count_schoolgql_statements(
+                    database, body, use_dataloaders=system.use_dataloaders
+                )
+            counts.setdefault(name, {})[system.name] = {
+                "statements": count.statements,
+                "connection_checkouts": count.connection_checkouts,
+            }
+    return counts
+
+
+def _estimate_minutes(arguments: argparse.Namespace) -> float:
+    runs = len(arguments.queries) * len(arguments.systems)
+    seconds = runs * (arguments.warmup + arguments.rounds * arguments.duration)
+    # About a minute more goes to seeding, checks and counting statements.
+    return float(seconds + 60) / 60
+
+
+def _names(choices: dict[str, Any]) -> Any:
+    def parse(text: str) -> list[str]:
+        names = [name.strip() for name in text.split(",") if name.strip()]
+        unknown = [name for name in names if name not in choices]
+        if unknown or not names:
+            raise argparse.ArgumentTypeError(
+                f"unknown name(s) {', '.join(unknown) or '(none)'}; "
+                f"choose from {', '.join(choices)}"
+            )
+        return names
+
+    return parse
+
+
+def _command_line(argv: Sequence[str] | None) -> str:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    return shlex.join(["uv", "run", "python", "-m", "benchmarks.run", *arguments])
+
+
+def _log(message: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
