@@ -8,6 +8,7 @@ from schoolgql.kit.errors import InvalidInput, NotFound
 from schoolgql.kit.pagination import Page, PageRequest
 from schoolgql.kit.text import check_single_line
 from schoolgql.models import Course
+from schoolgql.models.course import COURSE_CODE_MAX_LENGTH
 
 SEARCH_MAX_LENGTH = 100
 
@@ -26,9 +27,14 @@ async def get(
         return course
 
     assert code is not None
-    course = await repository.get_by_code(session, code.strip())
+    # Checked before the query: PostgreSQL rejects a NUL character with an
+    # error rather than finding no row.
+    code = check_single_line(
+        code.strip(), field="code", min_length=1, max_length=COURSE_CODE_MAX_LENGTH
+    )
+    course = await repository.get_by_code(session, code)
     if course is None:
-        raise NotFound(f"No course has the code {code.strip()!r}.", field="code")
+        raise NotFound(f"No course has the code {code!r}.", field="code")
     return course
 
 
