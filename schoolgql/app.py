@@ -18,6 +18,7 @@ from schoolgql.graphql.schema import schema
 from schoolgql.graphql.view import GraphQLView
 from schoolgql.kit.ratelimit import create_rate_limiter
 from schoolgql.kit.redis import create_redis
+from schoolgql.mail.outbox import install_dispatcher
 from schoolgql.requests import RequestIdMiddleware
 from schoolgql.settings import Settings, get_settings
 
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     database = Database(settings)
+    mail_dispatcher = install_dispatcher(settings, database)
     redis = create_redis(settings)
     view = GraphQLView(
         schema=schema,
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await migrations.check_up_to_date(database.engine)
         logger.info("started with database %s", database.engine.url.render_as_string())
         yield
+        await mail_dispatcher.close()
         await database.dispose()
         if redis is not None:
             await redis.aclose()

@@ -1,4 +1,4 @@
-"""The `schoolgql` command: serve, migrate, seed and export-schema."""
+"""The `schoolgql` command: serve, migrate, seed, export-schema and worker."""
 
 import argparse
 import asyncio
@@ -103,6 +103,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="file to write (default: schema.graphql at the top of the repository)",
     )
     export.set_defaults(run=_export_schema)
+
+    worker = commands.add_parser("worker", help="run the Celery worker that sends mail")
+    worker.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=None,
+        help="number of worker processes (default: one per CPU core)",
+    )
+    worker.add_argument(
+        "--pool",
+        choices=("prefork", "solo"),
+        default="prefork",
+        help="prefork runs tasks in child processes; solo runs one task at a "
+        "time in this process (default %(default)s)",
+    )
+    worker.set_defaults(run=_worker)
     return parser
 
 
@@ -203,6 +219,29 @@ def _export_schema(arguments: argparse.Namespace, settings: Settings) -> int:
     output: Path = arguments.output
     output.write_text(schema.as_str() + "\n", encoding="utf-8")
     print(f"wrote {output}")
+    return 0
+
+
+def _worker(arguments: argparse.Namespace, settings: Settings) -> int:
+    from celery.signals import setup_logging
+
+    from schoolgql.mail.celery_app import create_celery_app
+
+    # With a receiver on this signal, Celery leaves the logging that
+    # `main` configured as it is, so worker lines share the app's format.
+    setup_logging.connect(lambda **_: None, weak=False)
+    celery_app = create_celery_app(settings)
+    # Gossip and mingle only sync state between workers at start-up, which
+    # mail tasks do not need, and they delay the start by a second or more.
+    argv = [
+        "worker",
+        f"--pool={arguments.pool}",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    if arguments.concurrency is not None:
+        argv.append(f"--concurrency={arguments.concurrency}")
+    celery_app.worker_main(argv)
     return 0
 
 

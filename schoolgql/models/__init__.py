@@ -5,7 +5,9 @@ from schoolgql.models.base import Base
 from schoolgql.models.course import Course
 from schoolgql.models.enrollment import Enrollment, EnrollmentStatus
 from schoolgql.models.grade import Grade
+from schoolgql.models.password_reset_token import PasswordResetToken
 from schoolgql.models.refresh_token_family import RefreshTokenFamily
+from schoolgql.models.sent_mail import SentMail
 from schoolgql.models.student import Student
 from schoolgql.models.teacher import Teacher
 from schoolgql.models.term import Term
@@ -19,8 +21,10 @@ __all__ = [
     "Enrollment",
     "EnrollmentStatus",
     "Grade",
+    "PasswordResetToken",
     "RefreshTokenFamily",
     "Role",
+    "SentMail",
     "Student",
     "Teacher",
     "Term",

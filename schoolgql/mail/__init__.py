@@ -1,0 +1,1 @@
+"""Mail: messages built safely, sent by Celery tasks after their transaction commits."""
