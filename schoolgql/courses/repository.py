@@ -2,12 +2,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from schoolgql.courses.errors import CourseCodeTaken
+from schoolgql.kit.constraints import is_unique_violation
 from schoolgql.kit.pagination import Page, PageRequest
 from schoolgql.kit.repository import get_many_by_ids, get_page, get_pages_by_parent
-from schoolgql.models import Course
+from schoolgql.models import Assessment, Course, Enrollment, EnrollmentStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +67,56 @@ def _conditions(course_filter: CourseFilter) -> list[ColumnElement[bool]]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def get_for_update(session: AsyncSession, course_id: int) -> Course | None:
+    """Load a course and lock its row until the transaction ends (PostgreSQL).
+
+    Enrollments, capacity changes and deletes of one course take this
+    lock, so they run one at a time. SQLite ignores FOR UPDATE but runs
+    one writing transaction at a time anyway.
+    """
+    statement = select(Course).where(Course.id == course_id).with_for_update()
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def save(session: AsyncSession, course: Course) -> Course:
+    """Insert or update a course, or raise CourseCodeTaken.
+
+    The unique constraint decides, so two concurrent writes of one code
+    cannot both succeed; the savepoint keeps the transaction usable.
+    """
+    try:
+        async with session.begin_nested():
+            session.add(course)
+            await session.flush()
+    except IntegrityError as error:
+        if is_unique_violation(error, "courses", ["code"]):
+            raise CourseCodeTaken(course.code) from None
+        raise
+    return course
+
+
+async def count_active_enrollments(session: AsyncSession, course_id: int) -> int:
+    statement = select(func.count()).where(
+        Enrollment.course_id == course_id,
+        Enrollment.status == EnrollmentStatus.ACTIVE,
+    )
+    return (await session.execute(statement)).scalar_one()
+
+
+async def count_dependents(session: AsyncSession, course_id: int) -> tuple[int, int]:
+    """Return the course's number of enrollments (any status) and assessments."""
+    enrollments = (
+        select(func.count()).where(Enrollment.course_id == course_id).scalar_subquery()
+    )
+    assessments = (
+        select(func.count()).where(Assessment.course_id == course_id).scalar_subquery()
+    )
+    row = (await session.execute(select(enrollments, assessments))).one()
+    return row[0], row[1]
+
+
+async def delete(session: AsyncSession, course: Course) -> None:
+    await session.delete(course)
+    await session.flush()

@@ -1,9 +1,11 @@
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from schoolgql import models
 from schoolgql.graphql.context import Info
+from schoolgql.graphql.payloads import UserError
 from schoolgql.graphql.relay import (
     After,
     Before,
@@ -36,7 +38,12 @@ class Course(Node):
     title: str = strawberry.field(description="Title.")
     description: str = strawberry.field(description="Description; may be empty.")
     credits: int = strawberry.field(description="Credits a student earns.")
-    capacity: int = strawberry.field(description="Maximum number of enrollments.")
+    capacity: int = strawberry.field(
+        description="Maximum number of active enrollments."
+    )
+    archived_at: datetime | None = strawberry.field(
+        description="When the course was archived; null while it is active."
+    )
 
     @classmethod
     def from_model(cls, course: models.Course) -> "Course":
@@ -50,6 +57,7 @@ class Course(Node):
             description=course.description,
             credits=course.credits,
             capacity=course.capacity,
+            archived_at=course.archived_at,
         )
 
     @strawberry.field(description="Term the course runs in.")
@@ -115,3 +123,74 @@ class CourseFilter:
         default=None,
         description="Text found in the code or title, ignoring case; 1 to 100 characters.",
     )
+
+
+@strawberry.input(description="A new course.")
+class CreateCourseInput:
+    code: str = strawberry.field(
+        description="Unique code such as MATH-101; one line, 1 to 32 characters."
+    )
+    title: str = strawberry.field(description="One line, 1 to 200 characters.")
+    description: str = strawberry.field(
+        default="", description="At most 5000 characters."
+    )
+    credits: int = strawberry.field(description="Credits a student earns, 0 or more.")
+    capacity: int = strawberry.field(
+        description="Maximum number of active enrollments, 0 or more."
+    )
+    term_id: strawberry.ID = strawberry.field(
+        description="Term the course runs in; not an archived one."
+    )
+    teacher_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Teacher of the course; null leaves it unassigned."
+    )
+
+
+@strawberry.input(
+    description="Changes to a course; null or absent fields stay as they are. "
+    "`assignTeacher` and `setCourseCapacity` change the teacher and capacity."
+)
+class UpdateCourseInput:
+    code: str | None = strawberry.field(
+        default=None, description="Unique code; one line, 1 to 32 characters."
+    )
+    title: str | None = strawberry.field(
+        default=None, description="One line, 1 to 200 characters."
+    )
+    description: str | None = strawberry.field(
+        default=None, description="At most 5000 characters."
+    )
+    credits: int | None = strawberry.field(
+        default=None, description="Credits a student earns, 0 or more."
+    )
+    term_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Term the course runs in; not an archived one."
+    )
+
+
+@strawberry.type(description="Result of a mutation that creates or changes a course.")
+class CoursePayload:
+    course: Course | None = strawberry.field(
+        default=None, description="The course created or changed; null on failure."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; empty on success."
+    )
+
+    @classmethod
+    def failed(cls, user_errors: list[UserError]) -> "CoursePayload":
+        return cls(user_errors=user_errors)
+
+
+@strawberry.type(description="Result of `deleteCourse`.")
+class DeleteCoursePayload:
+    deleted_course_id: strawberry.ID | None = strawberry.field(
+        default=None, description="ID of the deleted course; null on failure."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; empty on success."
+    )
+
+    @classmethod
+    def failed(cls, user_errors: list[UserError]) -> "DeleteCoursePayload":
+        return cls(user_errors=user_errors)
