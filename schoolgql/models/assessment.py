@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -11,9 +12,12 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from schoolgql.models.base import Base
+
+if TYPE_CHECKING:
+    from schoolgql.models.course import Course
 
 ASSESSMENT_TITLE_MAX_LENGTH = 200
 # Scores and weights are stored with two decimal places.
@@ -39,3 +43,6 @@ class Assessment(Base):
     max_score: Mapped[Decimal] = mapped_column(SCORE_TYPE)
     weight: Mapped[Decimal] = mapped_column(SCORE_TYPE)
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
+
+    # lazy="raise": see Course.term.
+    course: Mapped["Course"] = relationship(lazy="raise")

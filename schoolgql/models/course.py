@@ -1,7 +1,13 @@
+from typing import TYPE_CHECKING
+
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from schoolgql.models.base import Base
+
+if TYPE_CHECKING:
+    from schoolgql.models.teacher import Teacher
+    from schoolgql.models.term import Term
 
 COURSE_CODE_MAX_LENGTH = 32
 COURSE_TITLE_MAX_LENGTH = 200
@@ -31,3 +37,9 @@ class Course(Base):
     teacher_id: Mapped[int | None] = mapped_column(
         ForeignKey("teachers.id", ondelete="RESTRICT")
     )
+
+    # Relations are loaded by the GraphQL loaders or with an explicit loader
+    # option, never lazily: a lazy load under asyncio raises MissingGreenlet
+    # at some later attribute access, while lazy="raise" fails at once.
+    term: Mapped["Term"] = relationship(lazy="raise")
+    teacher: Mapped["Teacher | None"] = relationship(lazy="raise")

@@ -1,5 +1,6 @@
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     DateTime,
@@ -10,9 +11,13 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from schoolgql.models.base import Base
+
+if TYPE_CHECKING:
+    from schoolgql.models.course import Course
+    from schoolgql.models.student import Student
 
 
 class EnrollmentStatus(enum.StrEnum):
@@ -57,3 +62,7 @@ class Enrollment(Base):
     enrolled_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+    # lazy="raise": see Course.term.
+    student: Mapped["Student"] = relationship(lazy="raise")
+    course: Mapped["Course"] = relationship(lazy="raise")

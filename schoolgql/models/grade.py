@@ -1,5 +1,6 @@
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -11,10 +12,16 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from schoolgql.models.assessment import SCORE_TYPE
 from schoolgql.models.base import Base
+
+if TYPE_CHECKING:
+    from schoolgql.models.assessment import Assessment
+    from schoolgql.models.enrollment import Enrollment
+    from schoolgql.models.student import Student
+    from schoolgql.models.user import User
 
 
 class Grade(Base):
@@ -56,3 +63,15 @@ class Grade(Base):
     graded_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+    # lazy="raise": see Course.term. Both composite foreign keys set
+    # course_id, and the database checks that they agree.
+    enrollment: Mapped["Enrollment"] = relationship(lazy="raise", overlaps="assessment")
+    assessment: Mapped["Assessment"] = relationship(lazy="raise", overlaps="enrollment")
+    # student_id is written through `enrollment`; this relation only reads.
+    student: Mapped["Student"] = relationship(
+        primaryjoin="foreign(Grade.student_id) == Student.id",
+        lazy="raise",
+        viewonly=True,
+    )
+    graded_by: Mapped["User | None"] = relationship(lazy="raise")
