@@ -108,11 +108,18 @@ async def any_database_url(
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
+    # bcrypt's lowest cost keeps each hash near a millisecond. Mail tasks go
+    # to an in-process broker that nothing consumes, unless a test starts a
+    # worker and overrides it.
+    values: dict[str, Any] = {
+        "bcrypt_cost": 4,
+        "celery_broker_url": "memory://",
+    } | overrides
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         environment="test",
         database_url=database_url,
-        **overrides,
+        **values,
     )
 
 

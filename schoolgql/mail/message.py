@@ -1,7 +1,6 @@
 """Building MIME messages that no name, subject or address can add headers to."""
 
 import unicodedata
-from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -12,8 +11,10 @@ from email_validator import EmailNotValidError, validate_email
 # Names and subjects end up in headers, so any of these would let a value
 # start a header of its own.
 _FORBIDDEN_CATEGORIES = {"Cc", "Zl", "Zp"}
-# RFC 2047 encoded words start with this. A name containing it is encoded
-# whole, so a mail client cannot decode part of it into a line break.
+# RFC 2047 encoded words start with this. Mail clients, Python's parser
+# among them, decode such text even inside a word, so it could turn into a
+# line break. The email package cannot keep it encoded either, because it
+# decodes a display name before folding it, so such a name is left out.
 _ENCODED_WORD_START = "=?"
 MAX_HEADER_TEXT_LENGTH = 200
 
@@ -54,7 +55,7 @@ def check_address(address: str) -> str:
 def make_address(name: str, address: str) -> Address:
     name = check_header_text(name, what="display name")
     if _ENCODED_WORD_START in name:
-        name = Header(name, "utf-8").encode()
+        name = ""
     local_part, domain = check_address(address).rsplit("@", 1)
     return Address(display_name=name, username=local_part, domain=domain)
 

@@ -27,7 +27,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import Envelope, Session
-from kombu import Connection
+from kombu import Connection, Queue
 from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -227,7 +227,7 @@ def _stop(process: "subprocess.Popen[bytes]") -> None:
 
 def _delete_queue(settings: Settings) -> None:
     with Connection(settings.celery_broker_url) as connection:
-        connection.default_channel.queue_delete(settings.celery_queue)
+        Queue(settings.celery_queue, channel=connection.default_channel).delete()
 
 
 @pytest.fixture
