@@ -117,7 +117,8 @@ class GraphQLView(GraphQL[RequestContext, None]):
                 sub_response.status_code = 429
                 sub_response.headers["retry-after"] = str(math.ceil(retry_after))
             elif _accepts_graphql_response_json(request):
-                sub_response.status_code = 400
+                # A bug before execution is the server's failure, not the request's.
+                sub_response.status_code = 500 if _is_internal(result) else 400
         return response_data
 
     def create_response(
@@ -142,6 +143,13 @@ def _is_request_error(result: ExecutionResult) -> bool:
     if result.data is not None or not result.errors:
         return False
     return all(error.path is None for error in result.errors)
+
+
+def _is_internal(result: ExecutionResult) -> bool:
+    return any(
+        (error.extensions or {}).get("code") == "INTERNAL_SERVER_ERROR"
+        for error in result.errors or ()
+    )
 
 
 def _retry_after_seconds(result: ExecutionResult) -> float | None:
