@@ -129,7 +129,8 @@ class CostCalculator:
 
 def _field_of(parent: GraphQLType, name: str) -> GraphQLField | None:
     if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
-        return parent.fields.get(name)
+        field: GraphQLField | None = parent.fields.get(name)
+        return field
     return None
 
 

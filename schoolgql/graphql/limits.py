@@ -173,10 +173,10 @@ class DocumentLimits(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         settings = self.execution_context.context.settings
-        self.execution_context.parse_options.update(
-            max_lexical_tokens=settings.max_query_tokens,
-            max_source_length=settings.max_query_length,
-        )
+        # graphql-core 3.3 parse options that Strawberry's TypedDict lacks.
+        options: dict[str, Any] = self.execution_context.parse_options  # type: ignore[assignment]
+        options["max_lexical_tokens"] = settings.max_query_tokens
+        options["max_source_length"] = settings.max_query_length
         self._cost: dict[str, Any] | None = None
         yield
 

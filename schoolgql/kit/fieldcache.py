@@ -57,10 +57,10 @@ class RedisFieldCacheStore:
 
     async def get(self, key: str) -> bytes | None:
         try:
-            value: bytes | None = await self._redis.get(self._prefix + "value:" + key)
+            value = await self._redis.get(self._prefix + "value:" + key)
         except (RedisError, OSError) as error:
             raise CacheUnavailable(str(error)) from error
-        return value
+        return value.encode() if isinstance(value, str) else value
 
     async def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None:
         try:
