@@ -13,9 +13,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from schoolgql import migrations
+from schoolgql.accounts.security import create_security
 from schoolgql.database import Database
 from schoolgql.graphql.schema import schema
 from schoolgql.graphql.view import GraphQLView
+from schoolgql.kit.cache import RedisCache
 from schoolgql.kit.ratelimit import create_rate_limiter
 from schoolgql.kit.redis import create_redis
 from schoolgql.mail.outbox import install_dispatcher
@@ -30,11 +32,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     database = Database(settings)
     mail_dispatcher = install_dispatcher(settings, database)
     redis = create_redis(settings)
+    # Without Redis, token versions are read from the database on every
+    # request: a per-process cache would miss revocations made by the other
+    # worker processes.
+    version_cache = (
+        None if redis is None else RedisCache(redis, prefix=settings.cache_key_prefix)
+    )
+    security = create_security(settings, database, version_cache)
     view = GraphQLView(
         schema=schema,
         settings=settings,
         database=database,
         rate_limiter=create_rate_limiter(settings, redis),
+        security=security,
     )
 
     @asynccontextmanager
@@ -48,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
         await mail_dispatcher.close()
         await database.dispose()
+        security.close()
         if redis is not None:
             await redis.aclose()
         logger.info("stopped")

@@ -1,8 +1,10 @@
-"""The `schoolgql` command: serve, migrate, seed, export-schema and worker."""
+"""The `schoolgql` command: serve, migrate, seed, export-schema, create-admin, worker."""
 
 import argparse
 import asyncio
+import getpass
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,12 +12,14 @@ from pathlib import Path
 from schoolgql import migrations
 from schoolgql.database import Database
 from schoolgql.demo import AlreadySeededError, DemoSize, seed_demo
+from schoolgql.kit.errors import InvalidInput
 from schoolgql.logs import configure_logging
 from schoolgql.settings import Settings, get_settings
 
 logger = logging.getLogger("schoolgql.cli")
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+ADMIN_PASSWORD_VARIABLE = "SCHOOLGQL_ADMIN_PASSWORD"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -103,6 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="file to write (default: schema.graphql at the top of the repository)",
     )
     export.set_defaults(run=_export_schema)
+
+    create_admin = commands.add_parser(
+        "create-admin",
+        help="create an administrator account; the password comes from "
+        f"{ADMIN_PASSWORD_VARIABLE} or from a prompt",
+    )
+    create_admin.add_argument(
+        "--email", required=True, help="email address the administrator logs in with"
+    )
+    create_admin.add_argument(
+        "--full-name", required=True, help="full name of the administrator"
+    )
+    create_admin.set_defaults(run=_create_admin)
 
     worker = commands.add_parser("worker", help="run the Celery worker that sends mail")
     worker.add_argument(
@@ -211,6 +228,66 @@ def _seed(arguments: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(", ".join(f"{count} {name}" for name, count in counts.items()))
     return 0
+
+
+def _create_admin(arguments: argparse.Namespace, settings: Settings) -> int:
+    password = _read_new_password()
+    if password is None:
+        return 2
+
+    async def run() -> int:
+        from schoolgql.accounts.administration import create_first_admin
+        from schoolgql.accounts.passwords import PasswordHasher
+
+        database = Database(settings)
+        passwords = PasswordHasher(cost=settings.bcrypt_cost, threads=1)
+        try:
+            if settings.uses_embedded_database:
+                await migrations.upgrade(database.engine)
+            await migrations.check_up_to_date(database.engine)
+            async with database.transaction() as session:
+                admin = await create_first_admin(
+                    session,
+                    passwords=passwords,
+                    email=arguments.email,
+                    full_name=arguments.full_name,
+                    password=password,
+                )
+            return admin.id
+        finally:
+            passwords.close()
+            await database.dispose()
+
+    try:
+        admin_id = asyncio.run(run())
+    except InvalidInput as error:
+        print(f"schoolgql create-admin: {error.message}", file=sys.stderr)
+        return 2
+    print(f"created administrator {admin_id}")
+    return 0
+
+
+def _read_new_password() -> str | None:
+    """Read the password from the environment, or twice from a terminal prompt.
+
+    It is never taken from the command line, where other users of the
+    machine can read it in the process list.
+    """
+    password = os.environ.get(ADMIN_PASSWORD_VARIABLE)
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        print(
+            f"schoolgql create-admin: set {ADMIN_PASSWORD_VARIABLE} or run in a "
+            "terminal to type the password",
+            file=sys.stderr,
+        )
+        return None
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat the password: ") != password:
+        print("schoolgql create-admin: the passwords differ", file=sys.stderr)
+        return None
+    return password
 
 
 def _export_schema(arguments: argparse.Namespace, settings: Settings) -> int:

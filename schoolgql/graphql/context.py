@@ -1,5 +1,7 @@
 """The per-request context every resolver receives as `info.context`."""
 
+import asyncio
+import unicodedata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -9,10 +11,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from schoolgql.accounts import service as accounts
+from schoolgql.accounts.security import Security
+from schoolgql.accounts.viewer import Viewer
 from schoolgql.database import Database
 from schoolgql.graphql.loaders import Loaders
+from schoolgql.kit.errors import DomainError, Unauthenticated
 from schoolgql.kit.pagination import PageLimits, PageRequest, parse_page_request
 from schoolgql.kit.ratelimit import TokenBucket
+from schoolgql.models.refresh_token_family import CLIENT_MAX_LENGTH
 from schoolgql.settings import Settings
 
 
@@ -25,6 +32,80 @@ class RequestContext:
     database: Database
     loaders: Loaders = field(repr=False)
     rate_limiter: TokenBucket = field(repr=False)
+    security: Security = field(repr=False)
+    _viewer: "asyncio.Future[Viewer | None] | None" = field(
+        default=None, init=False, repr=False
+    )
+
+    async def viewer(self) -> Viewer | None:
+        """Return the caller, or None when the request has no Authorization header.
+
+        The token is verified once per request, on first use. A header with
+        an invalid or revoked access token raises Unauthenticated.
+        """
+        if self._viewer is None:
+            self._viewer = asyncio.ensure_future(self._authenticate())
+        # Shielded, so a cancelled resolver does not cancel it for the others.
+        return await asyncio.shield(self._viewer)
+
+    def log_in_as(self, viewer: Viewer) -> None:
+        """Resolve the rest of this request as `viewer`, who just logged in."""
+        future: asyncio.Future[Viewer | None] = asyncio.get_running_loop().create_future()
+        future.set_result(viewer)
+        self._viewer = future
+
+    def bearer_token(self) -> str | None:
+        """Return the token of `Authorization: Bearer <token>`, None without one."""
+        header = self.request.headers.get("authorization")
+        if header is None:
+            return None
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated(
+                "The Authorization header must be `Bearer <access token>`."
+            )
+        return token.strip()
+
+    @property
+    def client_description(self) -> str | None:
+        """The User-Agent, cut to fit and without control characters."""
+        user_agent = self.request.headers.get("user-agent")
+        if not user_agent:
+            return None
+        printable = (
+            char for char in user_agent if unicodedata.category(char)[0] != "C"
+        )
+        return "".join(printable)[:CLIENT_MAX_LENGTH]
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """Open the one transaction of a mutation field.
+
+        It commits when the block succeeds and rolls back when it raises,
+        except for a DomainError with `commit_changes`, whose writes are
+        committed before the error propagates.
+        """
+        async with self.database.session() as session:
+            await session.begin()
+            try:
+                yield session
+            except DomainError as error:
+                if error.commit_changes:
+                    await session.commit()
+                else:
+                    await session.rollback()
+                raise
+            except BaseException:
+                await session.rollback()
+                raise
+            await session.commit()
+
+    async def _authenticate(self) -> Viewer | None:
+        token = self.bearer_token()
+        if token is None:
+            return None
+        return await accounts.authenticate(self.security, access_token=token)
+
 
     @property
     def client_key(self) -> str:

@@ -8,6 +8,8 @@ from strawberry.extensions import ParserCache
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 
+from schoolgql.accounts.resolvers import AccountMutation, AccountQuery
+from schoolgql.accounts.types import Admin
 from schoolgql.courses.resolvers import CourseQuery
 from schoolgql.enrollments.types import Enrollment
 from schoolgql.graphql.errors import (
@@ -21,7 +23,10 @@ from schoolgql.grading.types import Assessment, Grade
 from schoolgql.people.resolvers import PeopleQuery
 from schoolgql.terms.resolvers import TermQuery
 
-Query = merge_types("Query", (NodeQuery, TermQuery, CourseQuery, PeopleQuery))
+Query = merge_types(
+    "Query", (NodeQuery, TermQuery, CourseQuery, PeopleQuery, AccountQuery)
+)
+Mutation = merge_types("Mutation", (AccountMutation,))
 
 # Documents a client sends repeatedly are parsed and validated once.
 DOCUMENT_CACHE_SIZE = 1024
@@ -46,7 +51,8 @@ class SchoolSchema(Schema):
 def build_schema() -> SchoolSchema:
     return SchoolSchema(
         query=Query,
-        types=[Enrollment, Assessment, Grade],
+        mutation=Mutation,
+        types=[Enrollment, Assessment, Grade, Admin],
         extensions=[
             ErrorCodes,
             # The parse cache lives at module level, shared by every instance;

@@ -13,6 +13,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from schoolgql.accounts.security import Security
 from schoolgql.database import Database
 from schoolgql.graphql.context import RequestContext
 from schoolgql.graphql.loaders import Loaders
@@ -41,6 +42,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
         settings: Settings,
         database: Database,
         rate_limiter: TokenBucket,
+        security: Security,
     ) -> None:
         super().__init__(
             schema,
@@ -51,6 +53,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
         self.settings = settings
         self.database = database
         self.rate_limiter = rate_limiter
+        self.security = security
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,6 +76,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
             database=self.database,
             loaders=Loaders(self.database, batch=self.settings.use_dataloaders),
             rate_limiter=self.rate_limiter,
+            security=self.security,
         )
 
     async def get_sub_response(self, request: Request) -> Response:  # type: ignore[override]

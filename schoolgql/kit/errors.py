@@ -7,6 +7,9 @@ class DomainError(Exception):
     """An expected failure whose message is safe to show to the client."""
 
     code: ClassVar[str] = "INTERNAL_SERVER_ERROR"
+    # Whether a mutation that raises this error still commits its writes,
+    # as when a failed refresh revokes a session.
+    commit_changes: ClassVar[bool] = False
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)

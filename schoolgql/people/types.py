@@ -3,6 +3,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from schoolgql import models
+from schoolgql.accounts.types import RoleType, User
 from schoolgql.graphql.context import Info
 from schoolgql.graphql.relay import (
     After,
@@ -10,7 +11,6 @@ from schoolgql.graphql.relay import (
     Connection,
     First,
     Last,
-    Node,
     connection_from_page,
     to_global_id,
 )
@@ -26,9 +26,7 @@ GradeType = Annotated["Grade", strawberry.lazy("schoolgql.grading.types")]
 
 
 @strawberry.type(description="A student of the school.")
-class Student(Node):
-    row_id: strawberry.Private[int]
-    full_name: str = strawberry.field(description="Full name.")
+class Student(User):
     student_number: str = strawberry.field(
         description="School-issued number, unique across students."
     )
@@ -40,6 +38,8 @@ class Student(Node):
             id=strawberry.ID(to_global_id("Student", student.id)),
             row_id=student.id,
             full_name=student.full_name,
+            email=student.email,
+            role=RoleType.STUDENT,
             student_number=student.student_number,
             grade_level=student.grade_level,
         )
@@ -79,9 +79,7 @@ class Student(Node):
 
 
 @strawberry.type(description="A teacher of the school.")
-class Teacher(Node):
-    row_id: strawberry.Private[int]
-    full_name: str = strawberry.field(description="Full name.")
+class Teacher(User):
     department: str = strawberry.field(description="Department the teacher is in.")
     title: str = strawberry.field(description="Job title, such as Senior Lecturer.")
 
@@ -91,6 +89,8 @@ class Teacher(Node):
             id=strawberry.ID(to_global_id("Teacher", teacher.id)),
             row_id=teacher.id,
             full_name=teacher.full_name,
+            email=teacher.email,
+            role=RoleType.TEACHER,
             department=teacher.department,
             title=teacher.title,
         )
