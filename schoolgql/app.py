@@ -49,19 +49,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if settings.uses_embedded_database:
-            # Only the embedded SQLite file migrates itself; a shared
-            # database is upgraded on purpose with `schoolgql migrate`.
-            await migrations.upgrade(database.engine)
-        await migrations.check_up_to_date(database.engine)
-        logger.info("started with database %s", database.engine.url.render_as_string())
-        yield
-        await mail_dispatcher.close()
-        await database.dispose()
-        security.close()
-        if redis is not None:
-            await redis.aclose()
-        logger.info("stopped")
+        # A failed start-up closes everything too, so the schema check does
+        # not leave its database connection open.
+        try:
+            if settings.uses_embedded_database:
+                # Only the embedded SQLite file migrates itself; a shared
+                # database is upgraded on purpose with `schoolgql migrate`.
+                await migrations.upgrade(database.engine)
+            await migrations.check_up_to_date(database.engine)
+            url = database.engine.url.render_as_string()
+            logger.info("started with database %s", url)
+            yield
+        finally:
+            await mail_dispatcher.close()
+            await database.dispose()
+            security.close()
+            if redis is not None:
+                await redis.aclose()
+            logger.info("stopped")
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})

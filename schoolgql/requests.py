@@ -6,9 +6,11 @@ import time
 import uuid
 from contextvars import ContextVar
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("schoolgql.access")
+error_logger = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "x-request-id"
 # An incoming id is reused only when it is short and plain, so it cannot
@@ -16,6 +18,11 @@ REQUEST_ID_HEADER = "x-request-id"
 _ACCEPTED_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
+# The same text as a masked GraphQL error, for a request that fails outside
+# GraphQL execution.
+INTERNAL_ERROR_MESSAGE = (
+    "Internal server error. Report the request ID to the operators of this service."
+)
 
 
 def current_request_id() -> str:
@@ -46,10 +53,13 @@ class RequestIdMiddleware:
         started = time.perf_counter()
         status = 500
 
+        started_response = False
+
         async def send_with_request_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
                 status = message["status"]
+                started_response = True
                 headers = list(message.get("headers", []))
                 headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
                 message = {**message, "headers": headers}
@@ -57,6 +67,13 @@ class RequestIdMiddleware:
 
         try:
             await self.app(scope, receive, send_with_request_id)
+        except Exception:
+            error_logger.exception("unexpected error in %s", scope["path"])
+            if started_response:
+                raise
+            # Starlette's error handler sits outside this middleware, so its
+            # response would lack the request id. This one carries it.
+            await _send_internal_error(send_with_request_id, request_id)
         finally:
             elapsed_ms = (time.perf_counter() - started) * 1000
             logger.info(
@@ -75,3 +92,25 @@ def _incoming_request_id(scope: Scope) -> str | None:
             text = value.decode("latin-1")
             return text if _ACCEPTED_REQUEST_ID.match(text) else None
     return None
+
+
+async def _send_internal_error(send: Send, request_id: str) -> None:
+    body = orjson.dumps(
+        {
+            "errors": [
+                {
+                    "message": INTERNAL_ERROR_MESSAGE,
+                    "extensions": {
+                        "code": "INTERNAL_SERVER_ERROR",
+                        "requestId": request_id,
+                    },
+                }
+            ]
+        }
+    )
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 500, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -86,6 +86,15 @@ async def postgres_url(template_database: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture
+async def empty_postgres_url() -> AsyncIterator[str]:
+    """A new database with no tables, as before `schoolgql migrate`."""
+    name = f"schoolgql_empty_{uuid.uuid4().hex[:12]}"
+    await _admin_execute(f'CREATE DATABASE "{name}"')
+    yield _database_url(name)
+    await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'school.sqlite3'}"
 
