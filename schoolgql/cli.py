@@ -19,6 +19,7 @@ from schoolgql.settings import Settings, get_settings
 logger = logging.getLogger("schoolgql.cli")
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+WORKER_HEALTHCHECK_SECONDS = 60
 ADMIN_PASSWORD_VARIABLE = "SCHOOLGQL_ADMIN_PASSWORD"
 
 
@@ -161,6 +162,10 @@ def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
         log_config=None,
         access_log=False,
         lifespan="on",
+        # A worker process answers the supervisor's health ping only once it
+        # has imported the app; uvicorn's default of 5 s restarts workers
+        # that import slower, as on a busy two-core machine.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
     return 0
 

@@ -117,8 +117,9 @@ class SmtpServer:
     handler: RecordingHandler
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
+@contextmanager
+def running_smtp_server() -> Iterator[SmtpServer]:
+    """Run an SMTP server on a free port of 127.0.0.1 until the block exits."""
     handler = RecordingHandler()
     port = _free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
@@ -127,6 +128,12 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield SmtpServer("127.0.0.1", port, handler)
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    with running_smtp_server() as server:
+        yield server
 
 
 def mail_settings(database_url: str, smtp: SmtpServer, **overrides: Any) -> Settings:
