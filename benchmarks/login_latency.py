@@ -41,7 +41,9 @@ LOG_IN = {
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         environment = _server_environment(Path(folder))
-        _run_cli(["create-admin", "--email", EMAIL, "--full-name", "Bench"], environment)
+        _run_cli(
+            ["create-admin", "--email", EMAIL, "--full-name", "Bench"], environment
+        )
         port = _free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "schoolgql.cli", "serve", "--port", str(port)],

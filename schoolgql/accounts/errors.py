@@ -26,7 +26,7 @@ class AccountDeactivated(Unauthenticated):
 
 
 class InvalidToken(Unauthenticated):
-    """A token that failed verification; `reason` says why in general terms."""
+    """A token that failed verification; `reason` explains why in general terms."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"Invalid token: {reason}. Log in again to get new tokens.")
@@ -81,7 +81,6 @@ class UserNotFound(NotFound):
 class SessionNotFound(NotFound):
     def __init__(self, *, field: str) -> None:
         super().__init__("No active session of yours has this ID.", field=field)
-
 
 
 class TokenRevocationUnavailable(DomainError):

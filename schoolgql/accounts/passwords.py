@@ -98,6 +98,8 @@ class PasswordHasher:
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
-    async def _run(self, function: Callable[[bytes, bytes], T], *args: bytes) -> T:
+    async def _run(
+        self, function: Callable[[bytes, bytes], T], password: bytes, other: bytes
+    ) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, function, *args)
+        return await loop.run_in_executor(self._executor, function, password, other)

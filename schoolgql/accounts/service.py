@@ -37,8 +37,7 @@ from schoolgql.models import Admin, RefreshTokenFamily, Student, User
 
 SIGN_UP_CODE_MAX_LENGTH = 200
 REVOKED_MESSAGE = (
-    "the token was revoked by a password change, a deactivation or a log-out "
-    "everywhere"
+    "the token was revoked by a password change, a deactivation or a log-out everywhere"
 )
 GONE_MESSAGE = "the account no longer exists or is deactivated"
 
@@ -54,7 +53,9 @@ class AuthResult:
 
     @property
     def viewer(self) -> Viewer:
-        return Viewer(user_id=self.user.id, role=self.user.role, session_id=self.session_id)
+        return Viewer(
+            user_id=self.user.id, role=self.user.role, session_id=self.session_id
+        )
 
 
 async def authenticate(security: Security, *, access_token: str) -> Viewer:
@@ -365,4 +366,3 @@ async def _rotate(
 
 def _now() -> datetime:
     return datetime.now(UTC)
-

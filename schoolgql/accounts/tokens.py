@@ -24,7 +24,18 @@ CLOCK_SKEW_SECONDS = 30
 # No valid token of ours comes close; longer input is rejected unparsed.
 MAX_TOKEN_LENGTH = 4096
 
-REQUIRED_CLAIMS = ("sub", "role", "typ", "ver", "jti", "sid", "iat", "exp", "iss", "aud")
+REQUIRED_CLAIMS = (
+    "sub",
+    "role",
+    "typ",
+    "ver",
+    "jti",
+    "sid",
+    "iat",
+    "exp",
+    "iss",
+    "aud",
+)
 
 
 class TokenType(enum.StrEnum):

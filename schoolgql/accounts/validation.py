@@ -34,7 +34,7 @@ def normalize_email(value: str, *, field: str = "email") -> str:
 
 
 def lookup_email(value: str) -> str:
-    """Return the form of an address that log-in looks up; never raises."""
+    """Return the stripped, lower-case address that log-in looks up, unvalidated."""
     return value.strip().lower()
 
 

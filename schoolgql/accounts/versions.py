@@ -2,7 +2,7 @@
 
 A token is valid only while its `ver` claim equals the user's version, so
 bumping the version revokes every earlier token at once. The version is
-cached in Redis, shared by every server process; when Redis fails or is
+cached in Redis, which every server process shares. When Redis fails or is
 not configured, the check reads the database, never an older copy.
 """
 
@@ -51,7 +51,9 @@ class TokenVersions:
         try:
             # A concurrent bump may have stored a greater version meanwhile;
             # raise_to keeps it.
-            return await self._cache.raise_to(key, version, ttl_seconds=self._ttl_seconds)
+            return await self._cache.raise_to(
+                key, version, ttl_seconds=self._ttl_seconds
+            )
         except CacheUnavailable as error:
             self._warn("store", error)
             return version
@@ -76,7 +78,7 @@ class TokenVersions:
 
     def _warn(self, operation: str, error: CacheUnavailable) -> None:
         # While Redis is down every request fails here, so one line per
-        # interval says how many failed.
+        # interval reports how many failed.
         self._failures += 1
         now = time.monotonic()
         if now - self._last_warning >= WARNING_INTERVAL_SECONDS:

@@ -80,6 +80,26 @@ class PageLoader(DataLoader[PageKey, Page[RowT]], Generic[RowT]):
         return [loaded[key] for key in keys]
 
 
+class TeachesStudentLoader(DataLoader[tuple[int, int], bool]):
+    """Loads whether a teacher teaches a student, by (teacher id, student id)."""
+
+    def __init__(self, database: Database, *, batch: bool) -> None:
+        super().__init__(batch=batch)
+        self._database = database
+
+    async def batch_load_fn(self, keys: Sequence[tuple[int, int]]) -> list[bool]:
+        students_by_teacher: dict[int, list[int]] = defaultdict(list)
+        for teacher_id, student_id in keys:
+            students_by_teacher[teacher_id].append(student_id)
+
+        taught: set[tuple[int, int]] = set()
+        async with self._database.session() as session:
+            for teacher_id, student_ids in students_by_teacher.items():
+                found = await people.students_taught_by(session, teacher_id, student_ids)
+                taught.update((teacher_id, student_id) for student_id in found)
+        return [key in taught for key in keys]
+
+
 class Loaders:
     """The loaders of one request; never shared between requests."""
 
@@ -116,3 +136,4 @@ class Loaders:
             grading.grade_pages_by_enrollment
         )
         self.student_grades: PageLoader[Grade] = pages(grading.grade_pages_by_student)
+        self.teaches_student = TeachesStudentLoader(database, batch=batch)

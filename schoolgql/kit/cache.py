@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 # KEYS[1] the key; ARGV: the new integer value, seconds to keep it.
-# Stores the value unless the key already holds a greater integer, so a
+# Stores the value unless the key already contains a greater integer, so a
 # reader that fetched an old value cannot overwrite a newer one.
 _RAISE_TO_SCRIPT = """
 local current = tonumber(redis.call('GET', KEYS[1]))
@@ -37,7 +37,7 @@ class Cache(Protocol):
     async def delete(self, key: str) -> None: ...
 
     async def raise_to(self, key: str, value: int, *, ttl_seconds: int) -> int:
-        """Store `value` unless the key holds a greater integer; return the result."""
+        """Store `value` unless a greater integer is stored; return the stored one."""
         ...
 
 

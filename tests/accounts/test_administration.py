@@ -16,7 +16,7 @@ from tests.auth import (
     log_in,
     log_in_response,
 )
-from tests.graphql_client import GraphQLResponse, execute
+from tests.graphql_client import execute
 
 ME = "{ me { id } }"
 CREATE_TEACHER = """
@@ -34,7 +34,10 @@ mutation Deactivate($id: ID!) {
 """
 RESET = """
 mutation Reset($id: ID!, $password: String!) {
-  resetPassword(userId: $id, newPassword: $password) { user { id } userErrors { field } }
+  resetPassword(userId: $id, newPassword: $password) {
+    user { id }
+    userErrors { field }
+  }
 }
 """
 END_SESSIONS = """
@@ -151,7 +154,10 @@ async def test_admin_cannot_deactivate_self(
     tokens = await log_in(client, admin.email)
 
     response = await execute(
-        client, DEACTIVATE, {"id": to_global_id("Admin", admin.id)}, headers=tokens.headers
+        client,
+        DEACTIVATE,
+        {"id": to_global_id("Admin", admin.id)},
+        headers=tokens.headers,
     )
 
     [error] = response.data["deactivateUser"]["userErrors"]
@@ -207,9 +213,7 @@ async def test_deactivate_unknown_user_not_found(
     assert response.error_codes == ["NOT_FOUND"]
 
 
-async def test_me_as_admin(
-    client: httpx.AsyncClient, session: AsyncSession
-) -> None:
+async def test_me_as_admin(client: httpx.AsyncClient, session: AsyncSession) -> None:
     admin: Admin = await create_admin(session, full_name="Ada Admin")
     await session.commit()
     tokens = await log_in(client, admin.email)

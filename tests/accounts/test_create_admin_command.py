@@ -20,7 +20,10 @@ async def _create_admin(
         for name, value in os.environ.items()
         if not name.startswith("SCHOOLGQL_")
     }
-    environment |= {"SCHOOLGQL_DATABASE_URL": database_url, "SCHOOLGQL_BCRYPT_COST": "4"}
+    environment |= {
+        "SCHOOLGQL_DATABASE_URL": database_url,
+        "SCHOOLGQL_BCRYPT_COST": "4",
+    }
     if password is not None:
         environment["SCHOOLGQL_ADMIN_PASSWORD"] = password
     process = await asyncio.create_subprocess_exec(
@@ -62,7 +65,12 @@ async def test_create_admin_without_password_fails(
     postgres_url: str, session: AsyncSession
 ) -> None:
     status, _, stderr = await _create_admin(
-        postgres_url, "--email", "head@example.com", "--full-name", "Head", password=None
+        postgres_url,
+        "--email",
+        "head@example.com",
+        "--full-name",
+        "Head",
+        password=None,
     )
 
     assert status == 2

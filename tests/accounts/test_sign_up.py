@@ -45,7 +45,9 @@ def _student_input(**overrides: Any) -> dict[str, Any]:
 
 
 async def _sign_up(client: httpx.AsyncClient, **overrides: Any) -> GraphQLResponse:
-    return await execute(client, SIGN_UP_STUDENT, {"input": _student_input(**overrides)})
+    return await execute(
+        client, SIGN_UP_STUDENT, {"input": _student_input(**overrides)}
+    )
 
 
 async def _user_count(session: AsyncSession) -> int:
@@ -101,7 +103,11 @@ async def test_sign_up_concurrent_same_email_one_wins(
 
     payloads = [response.data["signUpStudent"] for response in responses]
     winners = [payload for payload in payloads if not payload["userErrors"]]
-    losers = [payload["userErrors"][0]["field"] for payload in payloads if payload["userErrors"]]
+    losers = [
+        payload["userErrors"][0]["field"]
+        for payload in payloads
+        if payload["userErrors"]
+    ]
     assert len(winners) == 1
     assert losers.count("email") == 2
     assert await _user_count(session) == 1
@@ -175,9 +181,7 @@ async def test_sign_up_admin_off_without_code(client: httpx.AsyncClient) -> None
 
 
 @pytest.fixture
-async def coded_client(
-    postgres_url: str, redis_prefix: str
-) -> Any:
+async def coded_client(postgres_url: str, redis_prefix: str) -> Any:
     settings: Settings = make_settings(
         postgres_url,
         redis_url=REDIS_URL,
@@ -185,7 +189,10 @@ async def coded_client(
         cache_key_prefix=redis_prefix,
         admin_sign_up_code="open sesame, but longer",
     )
-    async with serve(settings) as server, httpx.AsyncClient(base_url=server.url) as client:
+    async with (
+        serve(settings) as server,
+        httpx.AsyncClient(base_url=server.url) as client,
+    ):
         yield client
 
 

@@ -13,10 +13,14 @@ from tests.graphql_client import execute
 
 # Nothing listens on port 1, so every Redis call fails at once.
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
-CHANGE_PASSWORD = """
-mutation { changePassword(currentPassword: "%s", newPassword: "a brand new secret")
-  { accessToken userErrors { field } } }
-""" % PASSWORD
+CHANGE_PASSWORD = f"""
+mutation {{
+  changePassword(currentPassword: "{PASSWORD}", newPassword: "a brand new secret") {{
+    accessToken
+    userErrors {{ field }}
+  }}
+}}
+"""
 
 
 @pytest.fixture
@@ -24,9 +28,11 @@ async def broken_redis_client(postgres_url: str) -> AsyncIterator[httpx.AsyncCli
     settings = make_settings(
         postgres_url, redis_url=UNREACHABLE_REDIS, redis_timeout_seconds=0.2
     )
-    async with serve(settings) as server:
-        async with httpx.AsyncClient(base_url=server.url) as client:
-            yield client
+    async with (
+        serve(settings) as server,
+        httpx.AsyncClient(base_url=server.url) as client,
+    ):
+        yield client
 
 
 @pytest.fixture
@@ -41,7 +47,9 @@ async def test_redis_down_reads_database(
 ) -> None:
     tokens = await log_in(broken_redis_client, student.email)
 
-    response = await execute(broken_redis_client, "{ me { id } }", headers=tokens.headers)
+    response = await execute(
+        broken_redis_client, "{ me { id } }", headers=tokens.headers
+    )
 
     assert response.errors == []
 
@@ -51,7 +59,9 @@ async def test_redis_down_revocation_refused(
 ) -> None:
     tokens = await log_in(broken_redis_client, student.email)
 
-    response = await execute(broken_redis_client, CHANGE_PASSWORD, headers=tokens.headers)
+    response = await execute(
+        broken_redis_client, CHANGE_PASSWORD, headers=tokens.headers
+    )
 
     assert response.error_codes == ["SERVICE_UNAVAILABLE"]
     await session.refresh(student)

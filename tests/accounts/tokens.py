@@ -13,7 +13,7 @@ from schoolgql.settings import Settings
 
 
 def claims_for(
-    user_id: int, *, token_type: str = "access", version: int = 0, **overrides: Any
+    user_id: int, *, token_type: str = "access", version: int = 0, **overrides: object
 ) -> dict[str, Any]:
     """Claims the server would issue; overrides replace them, None removes one."""
     now = int(time.time())

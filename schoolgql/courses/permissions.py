@@ -1,0 +1,24 @@
+"""Permission classes for course rosters."""
+
+from typing import Any
+
+from schoolgql.accounts.viewer import Viewer
+from schoolgql.graphql.context import Info
+from schoolgql.graphql.permissions import ViewerRule
+
+
+async def teaches_course(info: Info, viewer: Viewer, course_id: int) -> bool:
+    """Return whether the viewer is the teacher of the course."""
+    if not viewer.is_teacher:
+        return False
+    course = await info.context.loaders.course.load(course_id)
+    return course is not None and course.teacher_id == viewer.user_id
+
+
+class TeachesCourse(ViewerRule):
+    """Admit the course's teacher and administrators."""
+
+    message = "Only the course's teacher and administrators may see its roster."
+
+    async def allows(self, viewer: Viewer, source: Any, info: Info) -> bool:
+        return viewer.is_teacher and bool(source.teacher_id == viewer.user_id)
