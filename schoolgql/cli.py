@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from starlette.applications import Starlette
+
 from schoolgql import migrations
 from schoolgql.database import Database
 from schoolgql.demo import AlreadySeededError, DemoSize, seed_demo
@@ -152,7 +154,7 @@ def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
 
     asyncio.run(_prepare_database(settings, demo=arguments.demo))
     uvicorn.run(
-        "schoolgql.app:create_app",
+        "schoolgql.cli:create_served_app",
         factory=True,
         host=arguments.host,
         port=arguments.port,
@@ -168,6 +170,16 @@ def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
     return 0
+
+
+def create_served_app() -> Starlette:
+    """Build the app for `schoolgql serve`; uvicorn calls it in each worker."""
+    from schoolgql.app import create_app
+    from schoolgql.kit.collector import tune_for_serving
+
+    app = create_app()
+    tune_for_serving()
+    return app
 
 
 async def _prepare_database(settings: Settings, *, demo: bool) -> None:
