@@ -5,7 +5,9 @@ Serves the embedded SQLite default in a child process, bcrypt at cost 12
 create-admin`, then measures `{ __typename }` from this process: first
 idle, then while 20 concurrent logins run. Prints both medians and their
 ratio. bcrypt runs on the server's small hashing thread pool, so the
-event loop keeps answering other requests.
+event loop keeps answering other requests. Then it times failed logins
+for a wrong password and for an unknown email, which should take about
+the same time so that timing does not reveal which addresses exist.
 
     uv run python -m benchmarks.login_latency
 
@@ -31,11 +33,12 @@ BCRYPT_COST = 12
 EMAIL = "bench@example.com"
 PASSWORD = "benchmark password"
 TYPENAME = {"query": "{ __typename }"}
-LOG_IN = {
-    "query": "mutation($e: String!, $p: String!) "
-    "{ logIn(email: $e, password: $p) { accessToken } }",
-    "variables": {"e": EMAIL, "p": PASSWORD},
-}
+LOG_IN_QUERY = (
+    "mutation($e: String!, $p: String!) "
+    "{ logIn(email: $e, password: $p) { accessToken } }"
+)
+LOG_IN = {"query": LOG_IN_QUERY, "variables": {"e": EMAIL, "p": PASSWORD}}
+FAILED_LOGIN_SAMPLES = 5
 
 
 def main() -> int:
@@ -52,7 +55,9 @@ def main() -> int:
             stderr=subprocess.DEVNULL,
         )
         try:
-            idle, busy, logins = asyncio.run(_measure(f"http://127.0.0.1:{port}"))
+            url = f"http://127.0.0.1:{port}"
+            idle, busy, logins = asyncio.run(_measure(url))
+            wrong, unknown = asyncio.run(_measure_failed_logins(url))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -64,6 +69,10 @@ def main() -> int:
     print(f"__typename idle:   median {idle_median * 1000:.2f} ms, n={len(idle)}")
     print(f"__typename logins: median {busy_median * 1000:.2f} ms, n={len(busy)}")
     print(f"ratio (busy / idle median): {busy_median / idle_median:.2f}")
+    wrong_median = statistics.median(wrong) * 1000
+    unknown_median = statistics.median(unknown) * 1000
+    print(f"failed login, wrong password: median {wrong_median:.0f} ms")
+    print(f"failed login, unknown email:  median {unknown_median:.0f} ms")
     return 0
 
 
@@ -113,6 +122,31 @@ async def _measure(url: str) -> tuple[list[float], list[float], float]:
     if failed:
         raise RuntimeError(f"{len(failed)} logins failed: {failed[0].text}")
     return idle, busy, elapsed
+
+
+async def _measure_failed_logins(url: str) -> tuple[list[float], list[float]]:
+    wrong_password = {"e": EMAIL, "p": "not the password"}
+    unknown_email = {"e": "nobody@example.com", "p": "not the password"}
+    wrong: list[float] = []
+    unknown: list[float] = []
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        for _ in range(FAILED_LOGIN_SAMPLES):
+            wrong.append(await _log_in_seconds(client, wrong_password))
+            unknown.append(await _log_in_seconds(client, unknown_email))
+    return wrong, unknown
+
+
+async def _log_in_seconds(
+    client: httpx.AsyncClient, variables: dict[str, str]
+) -> float:
+    started = time.perf_counter()
+    response = await client.post(
+        "/graphql", json={"query": LOG_IN_QUERY, "variables": variables}
+    )
+    elapsed = time.perf_counter() - started
+    if "errors" not in response.json():
+        raise RuntimeError(f"a login with a wrong password succeeded: {response.text}")
+    return elapsed
 
 
 async def _typename_seconds(client: httpx.AsyncClient) -> float:

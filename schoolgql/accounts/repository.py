@@ -9,7 +9,8 @@ from sqlalchemy.orm import with_polymorphic
 from sqlalchemy.orm.attributes import set_committed_value
 
 from schoolgql.accounts.errors import EmailTaken, StudentNumberTaken
-from schoolgql.models import RefreshTokenFamily, User
+from schoolgql.kit.repository import get_many_by_ids
+from schoolgql.models import Admin, RefreshTokenFamily, User
 
 # Loads the student and teacher columns in the same statement, because an
 # async session cannot load them lazily later.
@@ -50,6 +51,12 @@ async def get_users_by_ids(
     statement = select(_ANY_USER).where(_ANY_USER.id.in_(set(ids)))
     by_id = {user.id: user for user in await session.scalars(statement)}
     return [by_id.get(user_id) for user_id in ids]
+
+
+async def get_admins_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[Admin | None]:
+    return await get_many_by_ids(session, Admin, ids)
 
 
 async def get_user_by_email(session: AsyncSession, email: str) -> User | None:

@@ -11,12 +11,14 @@ from typing import Any, Generic, TypeVar
 from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from schoolgql.accounts import repository as accounts
 from schoolgql.courses import repository as courses
 from schoolgql.database import Database
 from schoolgql.enrollments import repository as enrollments
 from schoolgql.grading import repository as grading
 from schoolgql.kit.pagination import Page, PageRequest
 from schoolgql.models import (
+    Admin,
     Assessment,
     Course,
     Enrollment,
@@ -95,7 +97,9 @@ class TeachesStudentLoader(DataLoader[tuple[int, int], bool]):
         taught: set[tuple[int, int]] = set()
         async with self._database.session() as session:
             for teacher_id, student_ids in students_by_teacher.items():
-                found = await people.students_taught_by(session, teacher_id, student_ids)
+                found = await people.students_taught_by(
+                    session, teacher_id, student_ids
+                )
                 taught.update((teacher_id, student_id) for student_id in found)
         return [key in taught for key in keys]
 
@@ -117,6 +121,7 @@ class Loaders:
         self.enrollment: ByIdLoader[Enrollment] = by_id(enrollments.get_by_ids)
         self.assessment: ByIdLoader[Assessment] = by_id(grading.get_assessments_by_ids)
         self.grade: ByIdLoader[Grade] = by_id(grading.get_grades_by_ids)
+        self.admin: ByIdLoader[Admin] = by_id(accounts.get_admins_by_ids)
 
         self.term_courses: PageLoader[Course] = pages(courses.pages_by_term)
         self.teacher_courses: PageLoader[Course] = pages(courses.pages_by_teacher)

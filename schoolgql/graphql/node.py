@@ -6,12 +6,13 @@ from typing import Any
 
 import strawberry
 
+from schoolgql.accounts.types import Admin
 from schoolgql.courses.types import Course
 from schoolgql.enrollments.types import Enrollment
+from schoolgql.grading.types import Assessment, Grade
 from schoolgql.graphql.context import Info
 from schoolgql.graphql.loaders import ByIdLoader, Loaders
 from schoolgql.graphql.relay import Node, parse_global_id
-from schoolgql.grading.types import Assessment, Grade
 from schoolgql.kit.errors import InvalidInput
 from schoolgql.people.types import Student, Teacher
 from schoolgql.terms.types import Term
@@ -26,6 +27,7 @@ NODE_SOURCES: dict[str, NodeSource] = {
     "Enrollment": (lambda loaders: loaders.enrollment, Enrollment.from_model),
     "Assessment": (lambda loaders: loaders.assessment, Assessment.from_model),
     "Grade": (lambda loaders: loaders.grade, Grade.from_model),
+    "Admin": (lambda loaders: loaders.admin, Admin.from_model),
 }
 
 

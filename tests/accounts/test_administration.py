@@ -225,3 +225,19 @@ async def test_me_as_admin(client: httpx.AsyncClient, session: AsyncSession) -> 
     assert response.data == {
         "me": {"__typename": "Admin", "fullName": "Ada Admin", "role": "ADMIN"}
     }
+
+
+async def test_admin_node_resolves(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    admin = await create_admin(session, full_name="Ada Admin")
+    await session.commit()
+    tokens = await log_in(client, admin.email)
+    admin_id = to_global_id("Admin", admin.id)
+    query = f'{{ node(id: "{admin_id}") {{ ... on Admin {{ fullName email }} }} }}'
+
+    own = await execute(client, query, headers=tokens.headers)
+    anonymous = await execute(client, query)
+
+    assert own.data == {"node": {"fullName": "Ada Admin", "email": admin.email}}
+    assert anonymous.error_codes == ["UNAUTHENTICATED"]
