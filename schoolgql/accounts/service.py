@@ -152,7 +152,10 @@ async def log_in(
     An unknown address, a wrong password and a password over bcrypt's limit
     all run one bcrypt check and raise the same InvalidCredentials.
     """
-    user = await repository.get_user_by_email(session, lookup_email(email))
+    address = lookup_email(email)
+    user: User | None = None
+    if address is not None:
+        user = await repository.get_user_by_email(session, address)
     password_hash = None if user is None else user.password_hash
     if not await security.passwords.verify(password, password_hash):
         raise InvalidCredentials()

@@ -33,9 +33,14 @@ def normalize_email(value: str, *, field: str = "email") -> str:
     return address.normalized.lower()
 
 
-def lookup_email(value: str) -> str:
-    """Return the stripped, lower-case address that log-in looks up, unvalidated."""
-    return value.strip().lower()
+def lookup_email(value: str) -> str | None:
+    """Return the stripped, lower-case address that log-in looks up.
+
+    The address is not validated, because log-in answers an invalid one
+    like an unknown one. None means it is too long for any account.
+    """
+    value = value.strip().lower()
+    return value if len(value) <= EMAIL_MAX_LENGTH else None
 
 
 def check_full_name(value: str, *, field: str = "fullName") -> str:

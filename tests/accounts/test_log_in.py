@@ -159,3 +159,10 @@ async def test_log_in_user_row_unchanged_on_failure(
     assert families == []
     refreshed = await session.get(User, student.id)
     assert refreshed is not None
+
+
+async def test_log_in_overlong_email_same_error(client: httpx.AsyncClient) -> None:
+    error = await _log_in_error(client, "a" * 300 + "@example.com", PASSWORD)
+
+    assert error["message"] == INVALID_CREDENTIALS
+    assert error["extensions"] == {"code": "UNAUTHENTICATED"}
