@@ -6,6 +6,7 @@ its database file in a temporary directory, and is reached over HTTP on
 """
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -40,6 +41,11 @@ ROSTER_QUERY = """
   }
 }
 """
+LOG_IN_MUTATION = """
+mutation($e: String!, $p: String!) {
+  logIn(email: $e, password: $p) { accessToken userErrors { message } }
+}
+"""
 
 
 @dataclass
@@ -47,6 +53,8 @@ class DemoServer:
     process: subprocess.Popen[bytes]
     url: str
     log_path: Path
+    environment: dict[str, str]
+    directory: Path
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -116,7 +124,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = DemoServer(process, f"http://127.0.0.1:{port}", log_path)
+    server = DemoServer(
+        process, f"http://127.0.0.1:{port}", log_path, environment, directory
+    )
     try:
         _wait_until_healthy(server)
         yield server
@@ -134,6 +144,39 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
             )
 
 
+@pytest.fixture(scope="module")
+def admin_token(demo_server: DemoServer) -> str:
+    """Create an administrator with the CLI and return its access token.
+
+    Administrators see every roster, whatever the rules for other viewers.
+    """
+    email = "embedded-admin@school.example"
+    password = secrets.token_urlsafe(24)
+    command = Path(sys.executable).with_name("schoolgql")
+    created = subprocess.run(
+        [command, "create-admin", "--email", email, "--full-name", "Embedded Admin"],
+        cwd=demo_server.directory,
+        env={**demo_server.environment, "SCHOOLGQL_ADMIN_PASSWORD": password},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
+
+    response = httpx.post(
+        f"{demo_server.url}/graphql",
+        json={"query": LOG_IN_MUTATION, "variables": {"e": email, "p": password}},
+        timeout=30,
+    )
+    body = response.json()
+    assert body.get("errors") is None, body["errors"]
+    assert body["data"]["logIn"]["userErrors"] == []
+    token: str = body["data"]["logIn"]["accessToken"]
+    return token
+
+
 def test_demo_server_reports_ready(demo_server: DemoServer) -> None:
     health = httpx.get(f"{demo_server.url}/healthz")
     ready = httpx.get(f"{demo_server.url}/readyz")
@@ -144,9 +187,14 @@ def test_demo_server_reports_ready(demo_server: DemoServer) -> None:
     assert ready.json() == {"status": "ok"}
 
 
-def test_roster_query_returns_demo_school(demo_server: DemoServer) -> None:
+def test_roster_query_returns_demo_school(
+    demo_server: DemoServer, admin_token: str
+) -> None:
     response = httpx.post(
-        f"{demo_server.url}/graphql", json={"query": ROSTER_QUERY}, timeout=30
+        f"{demo_server.url}/graphql",
+        json={"query": ROSTER_QUERY},
+        headers={"authorization": f"Bearer {admin_token}"},
+        timeout=30,
     )
 
     assert response.status_code == 200
