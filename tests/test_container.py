@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "compose.yaml"
 CONTAINERFILE = ROOT / "Containerfile"
 BIN = Path(sys.executable).parent
-START_SECONDS = 60.0
+START_SECONDS = 120.0
 LONG_RUNNING = {"app", "worker", "postgres", "redis", "mailpit"}
 
 
@@ -100,7 +100,7 @@ def test_compose_services_have_health_checks() -> None:
 
     for name in LONG_RUNNING - {"app"}:
         assert services[name]["healthcheck"]["test"], name
-    # The app uses the image's HEALTHCHECK, which the next test checks.
+    # The app uses the image's HEALTHCHECK, which the start-commands test runs.
     assert "healthcheck" not in services["app"]
     assert services["migrate"]["healthcheck"] == {"disable": True}
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -18,6 +19,9 @@ from schoolgql.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+MAX_RETRY_DELAY_SECONDS = 3600.0
+TASK_PREFIX = "mail.send_"
+
 # Kinds whose mail carries a link that sets a password.
 _LINK_KINDS = {MailKind.INVITATION, MailKind.PASSWORD_RESET}
 
@@ -29,9 +33,27 @@ class MailJob:
     idempotency_key: str
 
 
+def task_name(kind: MailKind) -> str:
+    """Return the name of the Celery task that sends mail of `kind`."""
+    return f"{TASK_PREFIX}{kind.value}"
+
+
+def kind_of_task(name: str) -> MailKind:
+    return MailKind(name.removeprefix(TASK_PREFIX))
+
+
+def retry_delay(settings: Settings, retries: int) -> float:
+    """Seconds before retry number `retries + 1`: doubling, capped, jittered."""
+    delay = min(
+        settings.mail_retry_backoff_seconds * 2.0**retries, MAX_RETRY_DELAY_SECONDS
+    )
+    # Jitter spreads the retries of many mails that failed together.
+    return delay * random.uniform(0.5, 1.0)
+
+
 @dataclass(frozen=True, slots=True)
 class MailRuntime:
-    """Settings, database and backend with which a worker process sends mail."""
+    """Settings, database and backend that mail jobs run with."""
 
     settings: Settings
     database: Database

@@ -1,8 +1,8 @@
-"""Mails queued during a transaction, handed to Celery only after it commits.
+"""Mails queued during a transaction and sent only after it commits.
 
 Services call `queue_mail` with the session of their unit of work. Session
-events then publish the queued tasks once the outermost transaction has
-committed, and drop those queued inside a transaction or savepoint that
+events hand the queued tasks to a dispatcher once the outermost transaction
+has committed, and drop those queued inside a transaction or savepoint that
 rolls back, so a task never looks for rows that do not exist.
 """
 
@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from schoolgql.database import Database
 from schoolgql.mail.celery_app import create_celery_app
+from schoolgql.mail.delivery import create_backend
+from schoolgql.mail.in_process import InProcessDispatcher
+from schoolgql.mail.jobs import MailRuntime
 from schoolgql.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -36,7 +39,10 @@ class QueuedMail:
 
 class MailDispatcher(Protocol):
     def dispatch(self, mails: Sequence[QueuedMail]) -> None:
-        """Publish the mails of a committed transaction without blocking."""
+        """Start sending the mails of a committed transaction without blocking."""
+
+    async def close(self) -> None:
+        """Wait for sends under way, at shutdown."""
 
 
 def attach_dispatcher(
@@ -137,9 +143,18 @@ class CeleryDispatcher:
             await asyncio.gather(*self._publishing)
 
 
-def install_dispatcher(settings: Settings, database: Database) -> CeleryDispatcher:
-    """Publish mails committed through `database`'s sessions to the broker."""
-    celery_app = create_celery_app(settings)
-    dispatcher = CeleryDispatcher(celery_app, queue=settings.celery_queue)
+def install_dispatcher(settings: Settings, database: Database) -> MailDispatcher:
+    """Send mails committed through `database`'s sessions, and return the sender.
+
+    With the embedded SQLite default there is no broker, so the server sends
+    them itself; otherwise they are published to Celery for the worker.
+    """
+    dispatcher: MailDispatcher
+    if settings.uses_embedded_database:
+        runtime = MailRuntime(settings, database, create_backend(settings))
+        dispatcher = InProcessDispatcher(runtime)
+    else:
+        celery_app = create_celery_app(settings)
+        dispatcher = CeleryDispatcher(celery_app, queue=settings.celery_queue)
     attach_dispatcher(database.session_factory, dispatcher)
     return dispatcher

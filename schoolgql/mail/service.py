@@ -8,22 +8,24 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from schoolgql.mail.jobs import task_name
 from schoolgql.mail.outbox import QueuedMail, queue_mail
+from schoolgql.mail.templates import MailKind
 
 
 def queue_welcome(session: AsyncSession, *, user_id: int) -> None:
     # An account is welcomed once, however often the task is published.
-    _queue(session, "mail.send_welcome", user_id, f"welcome:{user_id}")
+    _queue(session, MailKind.WELCOME, user_id, f"welcome:{user_id}")
 
 
 def queue_invitation(session: AsyncSession, *, user_id: int) -> None:
-    _queue(session, "mail.send_invitation", user_id, f"invitation:{user_id}")
+    _queue(session, MailKind.INVITATION, user_id, f"invitation:{user_id}")
 
 
 def queue_password_reset(session: AsyncSession, *, user_id: int) -> None:
     # Every request gets its own mail and token.
     key = f"password_reset:{uuid.uuid4().hex}"
-    _queue(session, "mail.send_password_reset", user_id, key)
+    _queue(session, MailKind.PASSWORD_RESET, user_id, key)
 
 
 def queue_password_changed(
@@ -31,9 +33,9 @@ def queue_password_changed(
 ) -> None:
     # The new token version distinguishes one password change from the next.
     key = f"password_changed:{user_id}:{token_version}"
-    _queue(session, "mail.send_password_changed", user_id, key)
+    _queue(session, MailKind.PASSWORD_CHANGED, user_id, key)
 
 
-def _queue(session: AsyncSession, task_name: str, user_id: int, key: str) -> None:
+def _queue(session: AsyncSession, kind: MailKind, user_id: int, key: str) -> None:
     kwargs = {"user_id": user_id, "idempotency_key": key}
-    queue_mail(session, QueuedMail(task_name, kwargs))
+    queue_mail(session, QueuedMail(task_name(kind), kwargs))

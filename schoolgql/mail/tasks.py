@@ -3,7 +3,6 @@
 import asyncio
 import logging
 import os
-import random
 from typing import Any
 
 from celery import Task, shared_task
@@ -12,14 +11,12 @@ from celery.signals import worker_process_shutdown, worker_shutdown
 from schoolgql.database import Database
 from schoolgql.mail.celery_app import SchoolCelery
 from schoolgql.mail.delivery import DeliveryError, create_backend
-from schoolgql.mail.jobs import MailJob, MailRuntime, send_mail
+from schoolgql.mail.jobs import MailJob, MailRuntime, retry_delay, send_mail
 from schoolgql.mail.message import InvalidMailHeader
 from schoolgql.mail.templates import MailKind
 from schoolgql.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-MAX_RETRY_DELAY_SECONDS = 3600.0
 
 
 class _ProcessRuntime:
@@ -56,15 +53,6 @@ def _close_runtime(**_: Any) -> None:
     if _runtime is not None and _runtime.pid == os.getpid():
         _runtime.close()
         _runtime = None
-
-
-def retry_delay(settings: Settings, retries: int) -> float:
-    """Seconds before retry number `retries + 1`: doubling, capped, jittered."""
-    delay = min(
-        settings.mail_retry_backoff_seconds * 2.0**retries, MAX_RETRY_DELAY_SECONDS
-    )
-    # Jitter spreads the retries of many mails that failed together.
-    return delay * random.uniform(0.5, 1.0)
 
 
 def _run(task: Task[Any, Any], job: MailJob) -> None:
@@ -105,6 +93,7 @@ def _run(task: Task[Any, Any], job: MailJob) -> None:
         raise task.retry(countdown=delay, exc=error) from error
 
 
+# Each name is `mail.send_` and the MailKind's value, as `task_name` builds it.
 @shared_task(bind=True, name="mail.send_welcome", max_retries=None)
 def send_welcome(self: Task[Any, Any], *, user_id: int, idempotency_key: str) -> None:
     _run(self, MailJob(MailKind.WELCOME, user_id, idempotency_key))

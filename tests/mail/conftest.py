@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schoolgql.database import Database
-from schoolgql.mail.outbox import install_dispatcher
+from schoolgql.mail.outbox import CeleryDispatcher, install_dispatcher
 from schoolgql.models import SentMail
 from schoolgql.settings import Settings
 from tests.conftest import _free_port, make_settings
@@ -248,6 +248,7 @@ async def mail_database(settings: Settings) -> AsyncIterator[Database]:
     """A database whose committed sessions publish their mails to the broker."""
     database = Database(settings)
     dispatcher = install_dispatcher(settings, database)
+    assert isinstance(dispatcher, CeleryDispatcher)
     try:
         yield database
     finally:
