@@ -30,6 +30,7 @@ from schoolgql.app import create_app
 from schoolgql.database import Database
 from schoolgql.requests import RequestIdFilter
 from schoolgql.settings import Settings
+from tests.auth import create_admin, headers_for
 
 SERVER_URL = os.environ.get(
     "SCHOOLGQL_TEST_DATABASE_URL",
@@ -290,6 +291,26 @@ async def any_session(any_server: LiveServer) -> AsyncIterator[AsyncSession]:
     """A session on the database of `any_server`, for arranging rows."""
     async with any_server.database.session() as session:
         yield session
+
+
+@pytest.fixture
+async def admin_headers(
+    session: AsyncSession, client: httpx.AsyncClient
+) -> dict[str, str]:
+    """Auth headers of a logged-in administrator, whom every read rule admits."""
+    admin = await create_admin(session)
+    await session.commit()
+    return await headers_for(client, admin)
+
+
+@pytest.fixture
+async def any_admin_headers(
+    any_session: AsyncSession, any_client: httpx.AsyncClient
+) -> dict[str, str]:
+    """`admin_headers` for `any_server`."""
+    admin = await create_admin(any_session)
+    await any_session.commit()
+    return await headers_for(any_client, admin)
 
 
 @pytest.fixture

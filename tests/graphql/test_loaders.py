@@ -15,6 +15,7 @@ from schoolgql.database import Database
 from schoolgql.graphql.context import RequestContext
 from schoolgql.graphql.view import GraphQLView
 from schoolgql.models import User
+from tests.auth import create_admin, headers_for
 from tests.conftest import SERVER_URL, LiveServer, make_settings, serve
 from tests.factories import (
     create_assessment,
@@ -119,6 +120,8 @@ async def test_deep_query_complete_under_load(
     logs: pytest.LogCaptureFixture,
 ) -> None:
     course_id, expected = await create_graded_course(session)
+    admin = await create_admin(session)
+    await session.commit()
     await session.close()
     await database.dispose()
     settings = make_settings(
@@ -128,11 +131,14 @@ async def test_deep_query_complete_under_load(
     async def run_client(url: str) -> list[Any]:
         async with httpx.AsyncClient(base_url=url, timeout=60) as client:
             return [
-                (await execute(client, DEEP_COURSE, {"id": course_id})).body
+                (await execute(client, DEEP_COURSE, variables, headers=headers)).body
                 for _ in range(REQUESTS_PER_CLIENT)
             ]
 
     async with serve(settings) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            headers = await headers_for(client, admin)
+        variables = {"id": course_id}
         batches = await asyncio.gather(
             *(run_client(server.url) for _ in range(CLIENTS))
         )
@@ -157,6 +163,7 @@ async def test_roster_runs_four_statements(
     server: LiveServer,
     session: AsyncSession,
     client: httpx.AsyncClient,
+    admin_headers: dict[str, str],
     page_size: int,
 ) -> None:
     term = await create_term(session)
@@ -167,11 +174,16 @@ async def test_roster_runs_four_statements(
         for student in students[number : number + 55]:
             await create_enrollment(session, student=student, course=course)
     await session.commit()
-    # The engine's first connection runs the dialect's own set-up queries.
-    await execute(client, "{ terms { edges { node { name } } } }")
+    # The engine's first connection runs the dialect's own set-up queries,
+    # and the first request of a viewer loads its token version.
+    await execute(
+        client, "{ terms { edges { node { name } } } }", headers=admin_headers
+    )
 
     with server.count_statements() as statements:
-        response = await execute(client, ROSTERS, {"size": page_size})
+        response = await execute(
+            client, ROSTERS, {"size": page_size}, headers=admin_headers
+        )
 
     courses = response.data["courses"]["edges"]
     assert response.errors == []
@@ -184,7 +196,7 @@ async def test_roster_runs_four_statements(
 
 
 async def test_sibling_relations_load_concurrently(
-    session: AsyncSession, client: httpx.AsyncClient
+    session: AsyncSession, client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
     course_id, _ = await create_graded_course(session)
     query = """
@@ -202,7 +214,10 @@ async def test_sibling_relations_load_concurrently(
     """
 
     responses = await asyncio.gather(
-        *(execute(client, query, {"id": course_id}) for _ in range(5))
+        *(
+            execute(client, query, {"id": course_id}, headers=admin_headers)
+            for _ in range(5)
+        )
     )
 
     for response in responses:
@@ -224,13 +239,18 @@ async def test_unbatched_loaders_load_concurrently(
 ) -> None:
     # Without batching every load opens its own session at the same time.
     course_id, expected = await create_graded_course(session)
+    admin = await create_admin(session)
+    await session.commit()
     settings = make_settings(postgres_url, use_dataloaders=False)
 
     async with (
         serve(settings) as server,
         httpx.AsyncClient(base_url=server.url, timeout=30) as client,
     ):
-        response = await execute(client, DEEP_COURSE, {"id": course_id})
+        headers = await headers_for(client, admin)
+        response = await execute(
+            client, DEEP_COURSE, {"id": course_id}, headers=headers
+        )
 
     assert response.errors == []
     assert response.data == expected
@@ -240,6 +260,7 @@ async def test_each_request_gets_new_loaders(
     server: LiveServer,
     session: AsyncSession,
     client: httpx.AsyncClient,
+    admin_headers: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     student = await create_student(session, full_name="Ada Adams")
@@ -262,12 +283,12 @@ async def test_each_request_gets_new_loaders(
     query = "query($id: ID!) { node(id: $id) { ... on Student { fullName } } }"
     variables = {"id": to_global_id("Student", student.id)}
 
-    before = await execute(client, query, variables)
+    before = await execute(client, query, variables, headers=admin_headers)
     await session.execute(
         update(User).where(User.id == student.id).values(full_name="Ada Lovelace")
     )
     await session.commit()
-    after = await execute(client, query, variables)
+    after = await execute(client, query, variables, headers=admin_headers)
 
     assert before.data == {"node": {"fullName": "Ada Adams"}}
     assert after.data == {"node": {"fullName": "Ada Lovelace"}}

@@ -16,43 +16,52 @@ NODES_ERROR_AT = {"locations": [{"line": 1, "column": 23}]}
 
 
 @pytest.mark.parametrize("node_id", INVALID_IDS.values(), ids=INVALID_IDS)
-async def test_node_rejects_invalid_id(client: httpx.AsyncClient, node_id: str) -> None:
-    response = await execute(client, NODE, {"id": node_id})
+async def test_node_rejects_invalid_id(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], node_id: str
+) -> None:
+    response = await execute(client, NODE, {"id": node_id}, headers=admin_headers)
 
     assert response.status == 200
     assert response.data == {"node": None}
     assert response.errors == [invalid_id_error("node") | NODE_ERROR_AT]
 
 
-async def test_node_rejects_unknown_type(client: httpx.AsyncClient) -> None:
-    response = await execute(client, NODE, {"id": to_global_id("User", 1)})
+async def test_node_rejects_unknown_type(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    response = await execute(
+        client, NODE, {"id": to_global_id("User", 1)}, headers=admin_headers
+    )
 
     assert response.data == {"node": None}
     assert response.errors == [invalid_id_error("node") | NODE_ERROR_AT]
 
 
 async def test_node_returns_student_as_student(
-    session: AsyncSession, client: httpx.AsyncClient
+    session: AsyncSession, client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
     student = await create_student(session, full_name="Ada Adams")
     await create_course(session, id=student.id, code="MATH-101")
     await session.commit()
     student_id = to_global_id("Student", student.id)
 
-    response = await execute(client, NODE, {"id": student_id})
+    response = await execute(client, NODE, {"id": student_id}, headers=admin_headers)
 
     assert response.errors == []
     assert response.data == {"node": {"id": student_id, "fullName": "Ada Adams"}}
 
 
 async def test_node_missing_row_is_null(
-    session: AsyncSession, client: httpx.AsyncClient
+    session: AsyncSession, client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
     course = await create_course(session)
     await session.commit()
 
     response = await execute(
-        client, NODE, {"id": to_global_id("Course", course.id + 1)}
+        client,
+        NODE,
+        {"id": to_global_id("Course", course.id + 1)},
+        headers=admin_headers,
     )
 
     assert response.errors == []
@@ -60,7 +69,7 @@ async def test_node_missing_row_is_null(
 
 
 async def test_nodes_keep_order_and_gaps(
-    session: AsyncSession, client: httpx.AsyncClient
+    session: AsyncSession, client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
     first = await create_course(session, code="A-1")
     second = await create_course(session, code="B-1")
@@ -73,7 +82,7 @@ async def test_nodes_keep_order_and_gaps(
         to_global_id("Student", student.id),
     ]
 
-    response = await execute(client, NODES, {"ids": ids})
+    response = await execute(client, NODES, {"ids": ids}, headers=admin_headers)
 
     assert response.errors == []
     assert response.data == {
@@ -88,13 +97,16 @@ async def test_nodes_keep_order_and_gaps(
 
 @pytest.mark.parametrize("node_id", INVALID_IDS.values(), ids=INVALID_IDS)
 async def test_nodes_rejects_invalid_id(
-    session: AsyncSession, client: httpx.AsyncClient, node_id: str
+    session: AsyncSession,
+    client: httpx.AsyncClient,
+    admin_headers: dict[str, str],
+    node_id: str,
 ) -> None:
     course = await create_course(session)
     await session.commit()
     ids = [to_global_id("Course", course.id), node_id]
 
-    response = await execute(client, NODES, {"ids": ids})
+    response = await execute(client, NODES, {"ids": ids}, headers=admin_headers)
 
     assert response.data is None
     assert response.errors == [
@@ -102,10 +114,12 @@ async def test_nodes_rejects_invalid_id(
     ]
 
 
-async def test_nodes_rejects_too_many_ids(client: httpx.AsyncClient) -> None:
+async def test_nodes_rejects_too_many_ids(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
     ids = [to_global_id("Course", number) for number in range(1, 102)]
 
-    response = await execute(client, NODES, {"ids": ids})
+    response = await execute(client, NODES, {"ids": ids}, headers=admin_headers)
 
     assert response.data is None
     assert response.errors == [

@@ -189,11 +189,17 @@ async def test_invalid_cursor_rejected(
 
 
 async def test_student_cursor_rejected_on_courses(
-    any_session: AsyncSession, any_client: httpx.AsyncClient
+    any_session: AsyncSession,
+    any_client: httpx.AsyncClient,
+    any_admin_headers: dict[str, str],
 ) -> None:
     await create_student(any_session)
     await create_courses(any_session, 2)
-    students = await execute(any_client, "{ students(first: 1) { edges { cursor } } }")
+    students = await execute(
+        any_client,
+        "{ students(first: 1) { edges { cursor } } }",
+        headers=any_admin_headers,
+    )
     student_cursor = students.data["students"]["edges"][0]["cursor"]
 
     response = await execute(any_client, COURSES_PAGE, {"after": student_cursor})
@@ -300,11 +306,15 @@ def roster(course: dict[str, object]) -> list[str]:
 
 
 async def test_nested_first_pages_each_course(
-    any_session: AsyncSession, any_client: httpx.AsyncClient
+    any_session: AsyncSession,
+    any_client: httpx.AsyncClient,
+    any_admin_headers: dict[str, str],
 ) -> None:
     await create_rosters(any_session)
 
-    response = await execute(any_client, ENROLLMENT_PAGES, {"first": 2})
+    response = await execute(
+        any_client, ENROLLMENT_PAGES, {"first": 2}, headers=any_admin_headers
+    )
 
     courses = [edge["node"] for edge in response.data["courses"]["edges"]]
     assert [course["code"] for course in courses] == ["A", "B"]
@@ -317,11 +327,15 @@ async def test_nested_first_pages_each_course(
 
 
 async def test_nested_last_pages_each_course(
-    any_session: AsyncSession, any_client: httpx.AsyncClient
+    any_session: AsyncSession,
+    any_client: httpx.AsyncClient,
+    any_admin_headers: dict[str, str],
 ) -> None:
     await create_rosters(any_session)
 
-    response = await execute(any_client, ENROLLMENT_PAGES, {"last": 2})
+    response = await execute(
+        any_client, ENROLLMENT_PAGES, {"last": 2}, headers=any_admin_headers
+    )
 
     courses = [edge["node"] for edge in response.data["courses"]["edges"]]
     assert [roster(course) for course in courses] == [["A2", "A3"], ["B2", "B3"]]
@@ -333,14 +347,20 @@ async def test_nested_last_pages_each_course(
 
 
 async def test_nested_after_continues_course(
-    any_session: AsyncSession, any_client: httpx.AsyncClient
+    any_session: AsyncSession,
+    any_client: httpx.AsyncClient,
+    any_admin_headers: dict[str, str],
 ) -> None:
     await create_rosters(any_session)
-    first = await execute(any_client, ENROLLMENT_PAGES, {"first": 1})
+    first = await execute(
+        any_client, ENROLLMENT_PAGES, {"first": 1}, headers=any_admin_headers
+    )
     course_a = first.data["courses"]["edges"][0]["node"]
     after = course_a["enrollments"]["edges"][0]["cursor"]
 
-    response = await execute(any_client, ENROLLMENT_PAGES, {"after": after})
+    response = await execute(
+        any_client, ENROLLMENT_PAGES, {"after": after}, headers=any_admin_headers
+    )
 
     courses = [edge["node"] for edge in response.data["courses"]["edges"]]
     # Enrollment ids grow across courses, so B's rows all follow A1's cursor.
@@ -355,12 +375,20 @@ async def test_nested_after_continues_course(
 
 
 async def test_nested_page_size_limits_sql_rows(
-    any_server: LiveServer, any_session: AsyncSession, any_client: httpx.AsyncClient
+    any_server: LiveServer,
+    any_session: AsyncSession,
+    any_client: httpx.AsyncClient,
+    any_admin_headers: dict[str, str],
 ) -> None:
     await create_rosters(any_session)
 
     with any_server.count_statements() as statements:
-        response = await execute(any_client, ENROLLMENT_PAGES, {"first": MAX_PAGE_SIZE})
+        response = await execute(
+            any_client,
+            ENROLLMENT_PAGES,
+            {"first": MAX_PAGE_SIZE},
+            headers=any_admin_headers,
+        )
 
     assert len(response.data["courses"]["edges"]) == 2
     # The courses page (10 + 1 rows), then one window over both rosters.
@@ -368,13 +396,20 @@ async def test_nested_page_size_limits_sql_rows(
 
 
 async def test_nested_course_cursor_rejected(
-    any_session: AsyncSession, any_client: httpx.AsyncClient
+    any_session: AsyncSession,
+    any_client: httpx.AsyncClient,
+    any_admin_headers: dict[str, str],
 ) -> None:
     await create_rosters(any_session)
     courses = await execute(any_client, COURSES_PAGE, {"first": 1})
     course_cursor = courses.data["courses"]["edges"][0]["cursor"]
 
-    response = await execute(any_client, ENROLLMENT_PAGES, {"after": course_cursor})
+    response = await execute(
+        any_client,
+        ENROLLMENT_PAGES,
+        {"after": course_cursor},
+        headers=any_admin_headers,
+    )
 
     # The first error nulls the whole non-null `courses`, so it is the only one.
     assert response.data is None

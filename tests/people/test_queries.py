@@ -15,9 +15,9 @@ ERROR_AT = {"locations": [{"line": 1, "column": 19}]}
 
 @pytest.mark.parametrize("student_id", INVALID_IDS.values(), ids=INVALID_IDS)
 async def test_student_rejects_invalid_id(
-    client: httpx.AsyncClient, student_id: str
+    client: httpx.AsyncClient, admin_headers: dict[str, str], student_id: str
 ) -> None:
-    response = await execute(client, STUDENT, {"id": student_id})
+    response = await execute(client, STUDENT, {"id": student_id}, headers=admin_headers)
 
     assert response.status == 200
     assert response.data is None
@@ -26,9 +26,9 @@ async def test_student_rejects_invalid_id(
 
 @pytest.mark.parametrize("teacher_id", INVALID_IDS.values(), ids=INVALID_IDS)
 async def test_teacher_rejects_invalid_id(
-    client: httpx.AsyncClient, teacher_id: str
+    client: httpx.AsyncClient, admin_headers: dict[str, str], teacher_id: str
 ) -> None:
-    response = await execute(client, TEACHER, {"id": teacher_id})
+    response = await execute(client, TEACHER, {"id": teacher_id}, headers=admin_headers)
 
     assert response.status == 200
     assert response.data is None
@@ -36,13 +36,16 @@ async def test_teacher_rejects_invalid_id(
 
 
 async def test_teacher_rejects_student_id(
-    session: AsyncSession, client: httpx.AsyncClient
+    session: AsyncSession, client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
     student = await create_student(session, full_name="Ada Adams")
     await session.commit()
 
     response = await execute(
-        client, TEACHER, {"id": to_global_id("Student", student.id)}
+        client,
+        TEACHER,
+        {"id": to_global_id("Student", student.id)},
+        headers=admin_headers,
     )
 
     assert response.data is None
@@ -58,14 +61,17 @@ async def test_teacher_rejects_student_id(
 
 
 async def test_student_id_of_teacher_not_found(
-    session: AsyncSession, client: httpx.AsyncClient
+    session: AsyncSession, client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
     # The id names the Student type but points at a teacher's row.
     teacher = await create_teacher(session, full_name="Alan Bauer")
     await session.commit()
 
     response = await execute(
-        client, STUDENT, {"id": to_global_id("Student", teacher.id)}
+        client,
+        STUDENT,
+        {"id": to_global_id("Student", teacher.id)},
+        headers=admin_headers,
     )
 
     assert response.data is None
@@ -81,7 +87,7 @@ async def test_student_id_of_teacher_not_found(
 
 
 async def test_student_by_id_returns_student(
-    session: AsyncSession, client: httpx.AsyncClient
+    session: AsyncSession, client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
     student = await create_student(
         session, full_name="Ada Adams", student_number="S000001"
@@ -89,7 +95,7 @@ async def test_student_by_id_returns_student(
     await session.commit()
     student_id = to_global_id("Student", student.id)
 
-    response = await execute(client, STUDENT, {"id": student_id})
+    response = await execute(client, STUDENT, {"id": student_id}, headers=admin_headers)
 
     assert response.errors == []
     assert response.data == {
@@ -102,7 +108,7 @@ async def test_student_by_id_returns_student(
 
 
 async def test_teacher_by_id_returns_teacher(
-    session: AsyncSession, client: httpx.AsyncClient
+    session: AsyncSession, client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
     teacher = await create_teacher(
         session, full_name="Alan Bauer", department="Science"
@@ -110,7 +116,7 @@ async def test_teacher_by_id_returns_teacher(
     await session.commit()
     teacher_id = to_global_id("Teacher", teacher.id)
 
-    response = await execute(client, TEACHER, {"id": teacher_id})
+    response = await execute(client, TEACHER, {"id": teacher_id}, headers=admin_headers)
 
     assert response.errors == []
     assert response.data == {
@@ -119,13 +125,15 @@ async def test_teacher_by_id_returns_teacher(
 
 
 async def test_students_list_excludes_teachers(
-    session: AsyncSession, client: httpx.AsyncClient
+    session: AsyncSession, client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
     await create_teacher(session, full_name="Alan Bauer")
     await create_student(session, full_name="Ada Adams")
     await session.commit()
 
-    response = await execute(client, "{ students { edges { node { fullName } } } }")
+    response = await execute(
+        client, "{ students { edges { node { fullName } } } }", headers=admin_headers
+    )
 
     assert response.errors == []
     assert response.data == {
