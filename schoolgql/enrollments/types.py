@@ -6,6 +6,7 @@ import strawberry
 
 from schoolgql import models
 from schoolgql.graphql.context import Info
+from schoolgql.graphql.payloads import UserError
 from schoolgql.graphql.relay import (
     After,
     Before,
@@ -88,3 +89,17 @@ class Enrollment(Node):
         loader = info.context.loaders.enrollment_grades
         page = await loader.load((self.row_id, request))
         return connection_from_page(page, "Grade", Grade.from_model)
+
+
+@strawberry.type(description="Result of `enroll` and `dropEnrollment`.")
+class EnrollmentPayload:
+    enrollment: Enrollment | None = strawberry.field(
+        default=None, description="The enrollment created or changed; null on failure."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; empty on success."
+    )
+
+    @classmethod
+    def failed(cls, user_errors: list[UserError]) -> "EnrollmentPayload":
+        return cls(user_errors=user_errors)

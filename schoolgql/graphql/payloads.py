@@ -15,7 +15,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schoolgql.graphql.context import Info
-from schoolgql.kit.errors import InvalidInput
+from schoolgql.kit.errors import InvalidInput, InvalidInputs
 
 
 @strawberry.type(description="A problem with the input of a mutation.")
@@ -24,7 +24,10 @@ class UserError:
         description="Input field at fault, such as `email`; null for the whole input."
     )
     message: str = strawberry.field(description="What is wrong and how to fix it.")
-    code: str = strawberry.field(description="Machine-readable code: BAD_USER_INPUT.")
+    code: str = strawberry.field(
+        description="Machine-readable code: BAD_USER_INPUT, or a more specific "
+        "one such as COURSE_FULL."
+    )
 
 
 class Payload(Protocol):
@@ -44,5 +47,9 @@ async def run_mutation(
         async with info.context.transaction() as session:
             return await action(session)
     except InvalidInput as error:
-        user_error = UserError(field=error.field, message=error.message, code=error.code)
-        return failed([user_error])
+        problems = error.errors if isinstance(error, InvalidInputs) else [error]
+        return failed([_user_error(problem) for problem in problems])
+
+
+def _user_error(error: InvalidInput) -> UserError:
+    return UserError(field=error.field, message=error.message, code=error.code)

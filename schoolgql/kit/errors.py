@@ -25,6 +25,14 @@ class InvalidInput(DomainError):
     code = "BAD_USER_INPUT"
 
 
+class InvalidInputs(InvalidInput):
+    """Several independent problems with one input, such as rows of a list."""
+
+    def __init__(self, errors: list[InvalidInput]) -> None:
+        super().__init__(f"{len(errors)} problems with the input; see each one.")
+        self.errors = errors
+
+
 class PermissionDenied(DomainError):
     code = "FORBIDDEN"
 

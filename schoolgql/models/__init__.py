@@ -5,6 +5,7 @@ from schoolgql.models.base import Base
 from schoolgql.models.course import Course
 from schoolgql.models.enrollment import Enrollment, EnrollmentStatus
 from schoolgql.models.grade import Grade
+from schoolgql.models.grade_change import GradeChange
 from schoolgql.models.password_reset_token import PasswordResetToken
 from schoolgql.models.refresh_token_family import RefreshTokenFamily
 from schoolgql.models.sent_mail import SentMail
@@ -21,6 +22,7 @@ __all__ = [
     "Enrollment",
     "EnrollmentStatus",
     "Grade",
+    "GradeChange",
     "PasswordResetToken",
     "RefreshTokenFamily",
     "Role",

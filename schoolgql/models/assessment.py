@@ -1,10 +1,11 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -46,3 +47,5 @@ class Assessment(Base):
 
     # lazy="raise": see Course.term.
     course: Mapped["Course"] = relationship(lazy="raise")
+    # NULL while the grades are drafts, which students never see.
+    grades_posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,6 +1,15 @@
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from schoolgql.models.base import Base
@@ -43,3 +52,5 @@ class Course(Base):
     # at some later attribute access, while lazy="raise" fails at once.
     term: Mapped["Term"] = relationship(lazy="raise")
     teacher: Mapped["Teacher | None"] = relationship(lazy="raise")
+    # An archived course keeps its records but takes no new writes.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
