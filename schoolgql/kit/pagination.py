@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from schoolgql.kit.errors import InvalidInput
@@ -123,31 +123,67 @@ def paginate(
     return statement.order_by(order).limit(page.limit + 1)
 
 
-def paginate_per_parent(
-    statement: Select[Any],
+# Names of the bound parameters of per_parent_statement().
+PARENT_IDS_PARAMETER = "parent_ids"
+AFTER_ID_PARAMETER = "after_id"
+BEFORE_ID_PARAMETER = "before_id"
+ROW_LIMIT_PARAMETER = "row_limit"
+
+
+def per_parent_statement(
     entity: Any,
     parent_column: ColumnElement[int],
     id_column: ColumnElement[int],
-    page: PageRequest,
+    *,
+    backwards: bool,
+    after: bool,
+    before: bool,
 ) -> Select[Any]:
-    """Apply one page to each parent's rows in a single statement.
+    """Build one statement that loads a page of rows for each of many parents.
 
     A window function numbers each parent's rows, so one statement returns
-    the first `limit + 1` rows of every parent, on PostgreSQL and SQLite alike.
+    the first `limit + 1` rows of every parent, on PostgreSQL and SQLite
+    alike. Parent ids, bounds and limit are bound parameters that
+    per_parent_parameters() fills, so one statement serves every page with
+    the same direction and bounds.
     """
-    order = id_column.desc() if page.backwards else id_column.asc()
+    order = id_column.desc() if backwards else id_column.asc()
     position = func.row_number().over(partition_by=parent_column, order_by=order)
+    conditions: list[ColumnElement[bool]] = [
+        parent_column.in_(bindparam(PARENT_IDS_PARAMETER, expanding=True))
+    ]
+    if after:
+        conditions.append(id_column > bindparam(AFTER_ID_PARAMETER))
+    if before:
+        conditions.append(id_column < bindparam(BEFORE_ID_PARAMETER))
     numbered = (
-        statement.where(*_bounds(id_column, page))
+        select(entity)
+        .where(*conditions)
         .add_columns(position.label("position"))
         .subquery()
     )
     row = aliased(entity, numbered)
     return (
         select(row)
-        .where(numbered.c.position <= page.limit + 1)
+        .where(numbered.c.position <= bindparam(ROW_LIMIT_PARAMETER))
         .order_by(numbered.c.position)
     )
+
+
+def per_parent_parameters(
+    parent_ids: Sequence[int], page: PageRequest
+) -> dict[str, Any]:
+    """Return the parameters of per_parent_statement() for these parents and page."""
+    parameters: dict[str, Any] = {
+        PARENT_IDS_PARAMETER: sorted(set(parent_ids)),
+        # One extra row tells whether another page follows.
+        ROW_LIMIT_PARAMETER: page.limit + 1,
+    }
+    if page.after_id is not None:
+        parameters[AFTER_ID_PARAMETER] = page.after_id
+    if page.before_id is not None:
+        parameters[BEFORE_ID_PARAMETER] = page.before_id
+    return parameters
 
 
 def _bounds(id_column: ColumnElement[int], page: PageRequest) -> list[Any]:
