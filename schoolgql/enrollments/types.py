@@ -83,10 +83,15 @@ class Enrollment(Node):
         last: Last = None,
         before: Before = None,
     ) -> Connection[GradeType]:
+        from schoolgql.grading.permissions import sees_draft_grades
         from schoolgql.grading.types import Grade
 
         request = info.context.page_request("Grade", first, after, last, before)
-        loader = info.context.loaders.enrollment_grades
+        loaders = info.context.loaders
+        if await sees_draft_grades(info):
+            loader = loaders.enrollment_grades
+        else:
+            loader = loaders.posted_enrollment_grades
         page = await loader.load((self.row_id, request))
         return connection_from_page(page, "Grade", Grade.from_model)
 

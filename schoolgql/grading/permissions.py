@@ -2,10 +2,13 @@
 
 from typing import Any
 
+from strawberry.permission import BasePermission
+
 from schoolgql.accounts.viewer import Viewer
 from schoolgql.courses.permissions import teaches_course
 from schoolgql.graphql.context import Info
 from schoolgql.graphql.permissions import ViewerRule
+from schoolgql.kit.errors import PermissionDenied
 
 
 class CanSeeGrade(ViewerRule):
@@ -32,3 +35,38 @@ class TeachesAssessment(ViewerRule):
 
     async def allows(self, viewer: Viewer, source: Any, info: Info) -> bool:
         return await teaches_course(info, viewer, source.course_id)
+
+
+class CanGrade(ViewerRule):
+    """Admit administrators and teachers; the service checks the course's teacher."""
+
+    message = "Only teachers and administrators may change assessments and grades."
+
+    async def allows(self, viewer: Viewer, source: Any, info: Info) -> bool:
+        return viewer.is_teacher
+
+
+class CanSeeDraftGrade(BasePermission):
+    """Admit anyone to a posted grade, and only staff to a draft grade.
+
+    Lists of grades already leave drafts out for students and anonymous
+    viewers; this rule covers a draft grade fetched by its ID.
+    """
+
+    message = "This grade is a draft; only teachers and administrators see it."
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        loader = info.context.loaders.assessment
+        assessment = await loader.load(source.assessment_id)
+        if assessment is not None and assessment.grades_posted_at is not None:
+            return True
+        return await sees_draft_grades(info)
+
+    def on_unauthorized(self) -> None:
+        raise PermissionDenied(self.message)
+
+
+async def sees_draft_grades(info: Info) -> bool:
+    """Return whether the viewer sees draft grades and what is computed from them."""
+    viewer = await info.context.viewer()
+    return viewer is not None and (viewer.is_admin or viewer.is_teacher)

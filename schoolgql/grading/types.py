@@ -4,7 +4,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from schoolgql import models
+from schoolgql.grading.permissions import CanSeeDraftGrade, sees_draft_grades
 from schoolgql.graphql.context import Info
+from schoolgql.graphql.payloads import UserError
+from schoolgql.graphql.permissions import IsAdmin
 from schoolgql.graphql.relay import (
     After,
     Before,
@@ -17,6 +20,7 @@ from schoolgql.graphql.relay import (
 )
 
 if TYPE_CHECKING:
+    from schoolgql.accounts.types import User
     from schoolgql.courses.types import Course
     from schoolgql.enrollments.types import Enrollment
     from schoolgql.people.types import Student
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
 CourseType = Annotated["Course", strawberry.lazy("schoolgql.courses.types")]
 StudentType = Annotated["Student", strawberry.lazy("schoolgql.people.types")]
 EnrollmentType = Annotated["Enrollment", strawberry.lazy("schoolgql.enrollments.types")]
+UserType = Annotated["User", strawberry.lazy("schoolgql.accounts.types")]
 
 
 @strawberry.type(description="A graded piece of work in a course.")
@@ -36,6 +41,10 @@ class Assessment(Node):
         description="Weight of this assessment in the course average."
     )
     due_date: date | None = strawberry.field(description="Due date, if any.")
+    grades_posted_at: datetime | None = strawberry.field(
+        description="When the grades were posted; null while they are drafts, "
+        "which only teachers and administrators see."
+    )
 
     @classmethod
     def from_model(cls, assessment: models.Assessment) -> "Assessment":
@@ -47,6 +56,7 @@ class Assessment(Node):
             max_score=float(assessment.max_score),
             weight=float(assessment.weight),
             due_date=assessment.due_date,
+            grades_posted_at=assessment.grades_posted_at,
         )
 
     @strawberry.field(description="Course the assessment belongs to.")
@@ -68,7 +78,11 @@ class Assessment(Node):
         before: Before = None,
     ) -> Connection["Grade"]:
         request = info.context.page_request("Grade", first, after, last, before)
-        loader = info.context.loaders.assessment_grades
+        loaders = info.context.loaders
+        if await sees_draft_grades(info):
+            loader = loaders.assessment_grades
+        else:
+            loader = loaders.posted_assessment_grades
         page = await loader.load((self.row_id, request))
         return connection_from_page(page, "Grade", Grade.from_model)
 
@@ -79,8 +93,11 @@ class Grade(Node):
     assessment_id: strawberry.Private[int]
     enrollment_id: strawberry.Private[int]
     student_id: strawberry.Private[int]
+    graded_by_id: strawberry.Private[int | None]
     score: float = strawberry.field(
-        description="Score, from 0 to the assessment's maxScore."
+        description="Score, from 0 to the assessment's maxScore; a draft score "
+        "only teachers and administrators see until the assessment is posted.",
+        permission_classes=[CanSeeDraftGrade],
     )
     graded_at: datetime = strawberry.field(description="When the score was recorded.")
 
@@ -94,7 +111,27 @@ class Grade(Node):
             student_id=grade.student_id,
             score=float(grade.score),
             graded_at=grade.graded_at,
+            graded_by_id=grade.graded_by_id,
         )
+
+    @strawberry.field(
+        description="Who recorded the current score; null if that account is gone."
+    )
+    async def graded_by(self, info: Info) -> UserType | None:
+        from schoolgql.accounts.types import user_from_model
+
+        if self.graded_by_id is None:
+            return None
+        user = await info.context.loaders.user.load(self.graded_by_id)
+        return None if user is None else user_from_model(user)
+
+    @strawberry.field(
+        description="Earlier scores of this grade, oldest first (administrators only).",
+        permission_classes=[IsAdmin],
+    )
+    async def history(self, info: Info) -> list["GradeChange"]:
+        changes = await info.context.loaders.grade_changes.load(self.row_id)
+        return [GradeChange.from_model(change) for change in changes or []]
 
     @strawberry.field(description="The assessment graded.")
     async def assessment(self, info: Info) -> Assessment:
@@ -120,3 +157,146 @@ class Grade(Node):
         if enrollment is None:
             raise LookupError(f"grade {self.row_id} has no enrollment")
         return Enrollment.from_model(enrollment)
+
+
+@strawberry.type(description="A replaced score of a grade.")
+class GradeChange:
+    previous_score: float = strawberry.field(description="The score replaced.")
+    new_score: float = strawberry.field(description="The score that replaced it.")
+    previous_graded_at: datetime = strawberry.field(
+        description="When the replaced score had been recorded."
+    )
+    changed_at: datetime = strawberry.field(description="When the score changed.")
+    previous_graded_by_id: strawberry.Private[int | None]
+    changed_by_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, change: models.GradeChange) -> "GradeChange":
+        return cls(
+            previous_score=float(change.previous_score),
+            new_score=float(change.new_score),
+            previous_graded_at=change.previous_graded_at,
+            changed_at=change.changed_at,
+            previous_graded_by_id=change.previous_graded_by_id,
+            changed_by_id=change.changed_by_id,
+        )
+
+    @strawberry.field(description="Who had recorded the replaced score.")
+    async def previous_graded_by(self, info: Info) -> UserType | None:
+        return await _user(info, self.previous_graded_by_id)
+
+    @strawberry.field(description="Who changed the score.")
+    async def changed_by(self, info: Info) -> UserType | None:
+        return await _user(info, self.changed_by_id)
+
+
+async def _user(info: Info, user_id: int | None) -> "User | None":
+    from schoolgql.accounts.types import user_from_model
+
+    if user_id is None:
+        return None
+    user = await info.context.loaders.user.load(user_id)
+    return None if user is None else user_from_model(user)
+
+
+@strawberry.input(description="A new assessment of a course.")
+class CreateAssessmentInput:
+    course_id: strawberry.ID = strawberry.field(description="Course assessed.")
+    title: str = strawberry.field(description="One line, 1 to 200 characters.")
+    max_score: float = strawberry.field(
+        description="Highest possible score, above 0, at most 2 decimal places."
+    )
+    weight: float = strawberry.field(
+        description="Weight in the course average, 0 or more, at most 2 decimal places."
+    )
+    due_date: date | None = strawberry.field(default=None, description="Due date.")
+
+
+@strawberry.input(
+    description="Changes to an assessment; null or absent fields stay as they are."
+)
+class UpdateAssessmentInput:
+    title: str | None = strawberry.field(
+        default=None, description="One line, 1 to 200 characters."
+    )
+    max_score: float | None = strawberry.field(
+        default=None,
+        description="Highest possible score; not below a score already given.",
+    )
+    weight: float | None = strawberry.field(
+        default=None, description="Weight in the course average, 0 or more."
+    )
+    due_date: date | None = strawberry.field(default=None, description="Due date.")
+
+
+@strawberry.input(description="One student's score in `recordGrades`.")
+class GradeEntryInput:
+    student_id: strawberry.ID = strawberry.field(
+        description="Student graded; must be actively enrolled in the course."
+    )
+    score: float = strawberry.field(
+        description="Score, 0 to the assessment's maxScore, at most 2 decimal places."
+    )
+
+
+@strawberry.type(
+    description="Result of a mutation that creates or changes an assessment."
+)
+class AssessmentPayload:
+    assessment: Assessment | None = strawberry.field(
+        default=None, description="The assessment; null on failure."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; empty on success."
+    )
+
+    @classmethod
+    def failed(cls, user_errors: list[UserError]) -> "AssessmentPayload":
+        return cls(user_errors=user_errors)
+
+
+@strawberry.type(description="Result of `deleteAssessment`.")
+class DeleteAssessmentPayload:
+    deleted_assessment_id: strawberry.ID | None = strawberry.field(
+        default=None, description="ID of the deleted assessment; null on failure."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; empty on success."
+    )
+
+    @classmethod
+    def failed(cls, user_errors: list[UserError]) -> "DeleteAssessmentPayload":
+        return cls(user_errors=user_errors)
+
+
+@strawberry.type(description="Result of `recordGrade`.")
+class GradePayload:
+    grade: Grade | None = strawberry.field(
+        default=None, description="The grade recorded; null on failure."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; empty on success."
+    )
+
+    @classmethod
+    def failed(cls, user_errors: list[UserError]) -> "GradePayload":
+        return cls(user_errors=user_errors)
+
+
+@strawberry.type(
+    description="Result of `recordGrades`: every grade, or one user error per "
+    "rejected row and no grade at all."
+)
+class GradesPayload:
+    grades: list[Grade] | None = strawberry.field(
+        default=None, description="The grades, in the order sent; null on failure."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="One error per rejected row, with `field` such as "
+        "`grades[2].score`; empty on success.",
+    )
+
+    @classmethod
+    def failed(cls, user_errors: list[UserError]) -> "GradesPayload":
+        return cls(user_errors=user_errors)

@@ -23,9 +23,11 @@ from schoolgql.models import (
     Course,
     Enrollment,
     Grade,
+    GradeChange,
     Student,
     Teacher,
     Term,
+    User,
 )
 from schoolgql.people import repository as people
 from schoolgql.terms import repository as terms
@@ -141,4 +143,18 @@ class Loaders:
             grading.grade_pages_by_enrollment
         )
         self.student_grades: PageLoader[Grade] = pages(grading.grade_pages_by_student)
+        # Grades of posted assessments only, for viewers who see no drafts.
+        self.posted_assessment_grades: PageLoader[Grade] = pages(
+            grading.posted_grade_pages_by_assessment
+        )
+        self.posted_enrollment_grades: PageLoader[Grade] = pages(
+            grading.posted_grade_pages_by_enrollment
+        )
+        self.posted_student_grades: PageLoader[Grade] = pages(
+            grading.posted_grade_pages_by_student
+        )
+        self.grade_changes: ByIdLoader[list[GradeChange]] = by_id(
+            grading.changes_by_grade
+        )
+        self.user: ByIdLoader[User] = by_id(accounts.get_users_by_ids)
         self.teaches_student = TeachesStudentLoader(database, batch=batch)

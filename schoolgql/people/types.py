@@ -71,10 +71,16 @@ class Student(User):
         last: Last = None,
         before: Before = None,
     ) -> Connection[GradeType]:
+        from schoolgql.grading.permissions import sees_draft_grades
         from schoolgql.grading.types import Grade
 
         request = info.context.page_request("Grade", first, after, last, before)
-        page = await info.context.loaders.student_grades.load((self.row_id, request))
+        loaders = info.context.loaders
+        if await sees_draft_grades(info):
+            loader = loaders.student_grades
+        else:
+            loader = loaders.posted_student_grades
+        page = await loader.load((self.row_id, request))
         return connection_from_page(page, "Grade", Grade.from_model)
 
 
