@@ -70,6 +70,25 @@ class Settings(BaseSettings):
         description="Whether requests proceed while the Redis budget store fails.",
     )
     redis_timeout_seconds: float = Field(default=0.25, gt=0, le=10)
+    credential_attempts_per_account: int = Field(
+        default=10,
+        ge=1,
+        description="Log-in, sign-up and password attempts per account per window.",
+    )
+    credential_attempts_per_address: int = Field(
+        default=50,
+        ge=1,
+        description="The same attempts per client address per window.",
+    )
+    credential_attempt_window_seconds: int = Field(default=900, ge=1)
+    field_cache_enabled: bool = Field(
+        default=True,
+        description="Serve fields that declare a TTL from Redis, or memory without it.",
+    )
+    redis_key_prefix: str = Field(
+        default="schoolgql:",
+        description="Prefix of every Redis key, so deployments can share a server.",
+    )
     use_dataloaders: bool = Field(
         default=True,
         description="Turn off only to benchmark the unbatched (N+1) pattern.",
@@ -151,6 +170,11 @@ class Settings(BaseSettings):
     )
     password_reset_token_minutes: int = Field(default=60, ge=5, le=24 * 60)
     invitation_token_hours: int = Field(default=72, ge=1, le=30 * 24)
+    self_enrollment_enabled: bool = Field(
+        default=False,
+        description="Whether students may enroll themselves, and drop, in "
+        "courses of terms open for enrollment.",
+    )
 
     @model_validator(mode="after")
     def _check_page_sizes(self) -> "Settings":
