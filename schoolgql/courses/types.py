@@ -19,7 +19,7 @@ from schoolgql.graphql.relay import (
 
 if TYPE_CHECKING:
     from schoolgql.enrollments.types import Enrollment
-    from schoolgql.grading.types import Assessment
+    from schoolgql.grading.types import Assessment, AssessmentStatistics
     from schoolgql.people.types import Teacher
     from schoolgql.terms.types import Term
 
@@ -27,6 +27,9 @@ TermType = Annotated["Term", strawberry.lazy("schoolgql.terms.types")]
 TeacherType = Annotated["Teacher", strawberry.lazy("schoolgql.people.types")]
 EnrollmentType = Annotated["Enrollment", strawberry.lazy("schoolgql.enrollments.types")]
 AssessmentType = Annotated["Assessment", strawberry.lazy("schoolgql.grading.types")]
+AssessmentStatisticsType = Annotated[
+    "AssessmentStatistics", strawberry.lazy("schoolgql.grading.types")
+]
 
 
 @strawberry.type(description="A course in the catalogue, taught in one term.")
@@ -94,6 +97,13 @@ class Course(Node):
         page = await loader.load((self.row_id, request))
         return connection_from_page(page, "Enrollment", Enrollment.from_model)
 
+    @strawberry.field(
+        description="Score statistics of each assessment, ordered by assessment "
+        "id; students and anonymous viewers get them over posted grades only."
+    )
+    async def grade_statistics(self, info: Info) -> list[AssessmentStatisticsType]:
+        return await _grade_statistics(info, self.row_id)
+
     @strawberry.field(description="Assessments of the course, ordered by id.")
     async def assessments(
         self,
@@ -109,6 +119,24 @@ class Course(Node):
         loader = info.context.loaders.course_assessments
         page = await loader.load((self.row_id, request))
         return connection_from_page(page, "Assessment", Assessment.from_model)
+
+
+async def _grade_statistics(info: Info, course_id: int) -> "list[AssessmentStatistics]":
+    from schoolgql.grading.permissions import sees_draft_grades
+    from schoolgql.grading.types import AssessmentStatistics, GradeStatistics
+
+    loaders = info.context.loaders
+    if await sees_draft_grades(info):
+        loader = loaders.course_statistics
+    else:
+        loader = loaders.posted_course_statistics
+    return [
+        AssessmentStatistics(
+            assessment_id=figures.assessment_id,
+            statistics=GradeStatistics.from_figures(figures),
+        )
+        for figures in await loader.load(course_id) or []
+    ]
 
 
 @strawberry.input(description="Conditions a course must meet; all given ones apply.")

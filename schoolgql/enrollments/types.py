@@ -73,6 +73,23 @@ class Enrollment(Node):
         return Course.from_model(course)
 
     @strawberry.field(
+        description="Weighted average of the student's grades in the course, as a "
+        "percentage: SUM(score / maxScore * weight) / SUM(weight) * 100 over the "
+        "graded assessments, rounded to 2 decimal places. Null without grades or "
+        "when their weights sum to 0; "
+        "students and anonymous viewers get it over posted grades only."
+    )
+    async def weighted_average(self, info: Info) -> float | None:
+        from schoolgql.grading.permissions import sees_draft_grades
+
+        loaders = info.context.loaders
+        if await sees_draft_grades(info):
+            loader = loaders.weighted_average
+        else:
+            loader = loaders.posted_weighted_average
+        return await loader.load(self.row_id)
+
+    @strawberry.field(
         description="Grades of this enrollment's student in this course, by id."
     )
     async def grades(

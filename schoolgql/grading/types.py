@@ -5,6 +5,7 @@ import strawberry
 
 from schoolgql import models
 from schoolgql.grading.permissions import CanSeeDraftGrade, sees_draft_grades
+from schoolgql.grading.statistics import ScoreStatistics
 from schoolgql.graphql.context import Info
 from schoolgql.graphql.payloads import UserError
 from schoolgql.graphql.permissions import IsAdmin
@@ -29,6 +30,39 @@ CourseType = Annotated["Course", strawberry.lazy("schoolgql.courses.types")]
 StudentType = Annotated["Student", strawberry.lazy("schoolgql.people.types")]
 EnrollmentType = Annotated["Enrollment", strawberry.lazy("schoolgql.enrollments.types")]
 UserType = Annotated["User", strawberry.lazy("schoolgql.accounts.types")]
+
+
+@strawberry.type(
+    description="Figures over an assessment's scores; students and anonymous "
+    "viewers get them over posted grades only."
+)
+class GradeStatistics:
+    count: int = strawberry.field(description="Number of grades.")
+    mean: float | None = strawberry.field(
+        description="Mean score; null without grades."
+    )
+    median: float | None = strawberry.field(
+        description="Median score, the mean of the two middle scores for an even "
+        "count, rounded to 2 decimal places; null without grades."
+    )
+    lowest: float | None = strawberry.field(
+        description="Lowest score; null without grades."
+    )
+    highest: float | None = strawberry.field(
+        description="Highest score; null without grades."
+    )
+
+    @classmethod
+    def from_figures(cls, figures: ScoreStatistics | None) -> "GradeStatistics":
+        if figures is None:
+            return cls(count=0, mean=None, median=None, lowest=None, highest=None)
+        return cls(
+            count=figures.count,
+            mean=figures.mean,
+            median=figures.median,
+            lowest=figures.lowest,
+            highest=figures.highest,
+        )
 
 
 @strawberry.type(description="A graded piece of work in a course.")
@@ -67,6 +101,15 @@ class Assessment(Node):
         if course is None:
             raise LookupError(f"assessment {self.row_id} has no course")
         return Course.from_model(course)
+
+    @strawberry.field(description="Statistics of the scores, computed by the database.")
+    async def statistics(self, info: Info) -> GradeStatistics:
+        loaders = info.context.loaders
+        if await sees_draft_grades(info):
+            loader = loaders.assessment_statistics
+        else:
+            loader = loaders.posted_assessment_statistics
+        return GradeStatistics.from_figures(await loader.load(self.row_id))
 
     @strawberry.field(description="Grades given for this assessment, ordered by id.")
     async def grades(
@@ -300,3 +343,18 @@ class GradesPayload:
     @classmethod
     def failed(cls, user_errors: list[UserError]) -> "GradesPayload":
         return cls(user_errors=user_errors)
+
+
+@strawberry.type(description="Statistics of one assessment of a course.")
+class AssessmentStatistics:
+    assessment_id: strawberry.Private[int]
+    statistics: GradeStatistics = strawberry.field(
+        description="Figures over the assessment's scores."
+    )
+
+    @strawberry.field(description="The assessment.")
+    async def assessment(self, info: Info) -> Assessment:
+        assessment = await info.context.loaders.assessment.load(self.assessment_id)
+        if assessment is None:
+            raise LookupError(f"no assessment {self.assessment_id}")
+        return Assessment.from_model(assessment)
