@@ -18,6 +18,8 @@ from schoolgql.database import Database
 from schoolgql.graphql.schema import schema
 from schoolgql.graphql.view import GraphQLView
 from schoolgql.kit.cache import RedisCache
+from schoolgql.kit.attempts import create_attempt_counter
+from schoolgql.kit.fieldcache import create_field_cache_store
 from schoolgql.kit.ratelimit import create_rate_limiter
 from schoolgql.kit.redis import create_redis
 from schoolgql.mail.outbox import install_dispatcher
@@ -44,6 +46,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         settings=settings,
         database=database,
         rate_limiter=create_rate_limiter(settings, redis),
+        attempt_counter=create_attempt_counter(settings, redis),
+        field_cache=(
+            create_field_cache_store(redis, prefix=settings.redis_key_prefix)
+            if settings.field_cache_enabled
+            else None
+        ),
         security=security,
     )
 

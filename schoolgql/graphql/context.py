@@ -1,6 +1,7 @@
 """The per-request context every resolver receives as `info.context`."""
 
 import asyncio
+import logging
 import unicodedata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,10 +19,15 @@ from schoolgql.database import Database
 from schoolgql.graphql.loaders import Loaders
 from schoolgql.kit.errors import DomainError, Unauthenticated
 from schoolgql.kit.pagination import PageLimits, PageRequest, parse_page_request
+from schoolgql.kit.attempts import AttemptCounter
+from schoolgql.kit.cache import CacheUnavailable
+from schoolgql.kit.fieldcache import FieldCacheStore, pop_changed_tags
 from schoolgql.kit.ratelimit import TokenBucket
 from schoolgql.models.refresh_token_family import CLIENT_MAX_LENGTH
 from schoolgql.settings import Settings
 
+
+logger = logging.getLogger(__name__)
 
 @dataclass
 class RequestContext:
@@ -32,6 +38,8 @@ class RequestContext:
     database: Database
     loaders: Loaders = field(repr=False)
     rate_limiter: TokenBucket = field(repr=False)
+    attempt_counter: AttemptCounter = field(repr=False)
+    field_cache: FieldCacheStore | None = field(repr=False)
     security: Security = field(repr=False)
     _viewer: "asyncio.Future[Viewer | None] | None" = field(
         default=None, init=False, repr=False
@@ -90,15 +98,31 @@ class RequestContext:
             try:
                 yield session
             except DomainError as error:
+                changed_tags = pop_changed_tags(session)
                 if error.commit_changes:
                     await session.commit()
+                    await self._invalidate(changed_tags)
                 else:
                     await session.rollback()
                 raise
             except BaseException:
+                pop_changed_tags(session)
                 await session.rollback()
                 raise
+            changed_tags = pop_changed_tags(session)
             await session.commit()
+            await self._invalidate(changed_tags)
+
+    async def _invalidate(self, tags: list[str]) -> None:
+        """Bump cache tags after a commit, so the next read sees the write."""
+        if not tags or self.field_cache is None:
+            return
+        try:
+            await self.field_cache.bump(tags)
+        except CacheUnavailable as error:
+            # NOTE: values cached under these tags stay served until their
+            # TTL ends; the TTLs of cached fields bound this staleness.
+            logger.error("cache invalidation failed for tags %s: %s", tags, error)
 
     async def _authenticate(self) -> Viewer | None:
         token = self.bearer_token()
@@ -106,13 +130,16 @@ class RequestContext:
             return None
         return await accounts.authenticate(self.security, access_token=token)
 
+    @property
+    def client_address(self) -> str:
+        client = self.request.client
+        return client.host if client else "unknown"
 
     @property
     def client_key(self) -> str:
         """The key of this client's cost budget: its network address."""
         # TODO: key authenticated requests by the viewer's user id.
-        client = self.request.client
-        return f"address:{client.host if client else 'unknown'}"
+        return f"address:{self.client_address}"
 
     @property
     def page_limits(self) -> PageLimits:

@@ -52,7 +52,11 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         if result is None or not result.errors:
             return
-        result.errors = [_client_error(error) for error in result.errors]
+        errors = [_client_error(error) for error in result.errors]
+        if not self.execution_context.context.settings.introspection_enabled:
+            # Suggestions name fields and types that introspection would hide.
+            errors = [_without_suggestion(error) for error in errors]
+        result.errors = errors
 
 
 def code_escaped_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
@@ -105,3 +109,17 @@ def _request_error_code(error: GraphQLError) -> str:
     if error.message.startswith("Variable '$"):
         return "BAD_USER_INPUT"
     return "GRAPHQL_VALIDATION_FAILED"
+
+
+def _without_suggestion(error: GraphQLError) -> GraphQLError:
+    message, found, _ = error.message.partition(" Did you mean")
+    if not found:
+        return error
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=error.extensions,
+    )

@@ -10,8 +10,10 @@ from strawberry.types import ExecutionContext, ExecutionResult
 
 from schoolgql.accounts.resolvers import AccountMutation, AccountQuery
 from schoolgql.accounts.types import Admin
-from schoolgql.courses.resolvers import CourseQuery
+from schoolgql.courses.resolvers import CourseMutation, CourseQuery
+from schoolgql.enrollments.resolvers import EnrollmentMutation
 from schoolgql.enrollments.types import Enrollment
+from schoolgql.graphql.budget import BudgetQuery
 from schoolgql.graphql.errors import (
     ErrorCodes,
     code_escaped_errors,
@@ -19,14 +21,25 @@ from schoolgql.graphql.errors import (
 )
 from schoolgql.graphql.limits import DocumentLimits
 from schoolgql.graphql.node import NodeQuery
+from schoolgql.grading.resolvers import GradingMutation
 from schoolgql.grading.types import Assessment, Grade
 from schoolgql.people.resolvers import PeopleQuery
-from schoolgql.terms.resolvers import TermQuery
+from schoolgql.terms.resolvers import TermMutation, TermQuery
 
 Query = merge_types(
-    "Query", (NodeQuery, TermQuery, CourseQuery, PeopleQuery, AccountQuery)
+    "Query",
+    (NodeQuery, TermQuery, CourseQuery, PeopleQuery, BudgetQuery, AccountQuery),
 )
-Mutation = merge_types("Mutation", (AccountMutation,))
+Mutation = merge_types(
+    "Mutation",
+    (
+        AccountMutation,
+        TermMutation,
+        CourseMutation,
+        EnrollmentMutation,
+        GradingMutation,
+    ),
+)
 
 # Documents a client sends repeatedly are parsed and validated once.
 DOCUMENT_CACHE_SIZE = 1024

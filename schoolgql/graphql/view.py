@@ -17,6 +17,8 @@ from schoolgql.accounts.security import Security
 from schoolgql.database import Database
 from schoolgql.graphql.context import RequestContext
 from schoolgql.graphql.loaders import Loaders
+from schoolgql.kit.attempts import AttemptCounter
+from schoolgql.kit.fieldcache import FieldCacheStore
 from schoolgql.kit.ratelimit import TokenBucket
 from schoolgql.requests import current_request_id
 from schoolgql.settings import Settings
@@ -42,6 +44,8 @@ class GraphQLView(GraphQL[RequestContext, None]):
         settings: Settings,
         database: Database,
         rate_limiter: TokenBucket,
+        attempt_counter: AttemptCounter,
+        field_cache: FieldCacheStore | None,
         security: Security,
     ) -> None:
         super().__init__(
@@ -53,6 +57,8 @@ class GraphQLView(GraphQL[RequestContext, None]):
         self.settings = settings
         self.database = database
         self.rate_limiter = rate_limiter
+        self.attempt_counter = attempt_counter
+        self.field_cache = field_cache
         self.security = security
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -76,6 +82,8 @@ class GraphQLView(GraphQL[RequestContext, None]):
             database=self.database,
             loaders=Loaders(self.database, batch=self.settings.use_dataloaders),
             rate_limiter=self.rate_limiter,
+            attempt_counter=self.attempt_counter,
+            field_cache=self.field_cache,
             security=self.security,
         )
 

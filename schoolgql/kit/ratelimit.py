@@ -73,7 +73,7 @@ class RedisTokenBucket:
         *,
         capacity: int,
         refill_per_second: float,
-        prefix: str = "schoolgql:budget:",
+        prefix: str,
     ) -> None:
         self.capacity = capacity
         self.refill_per_second = refill_per_second
@@ -179,6 +179,11 @@ def create_rate_limiter(settings: Settings, redis: Redis | None) -> TokenBucket:
     if redis is None:
         return MemoryTokenBucket(capacity=capacity, refill_per_second=refill)
     return ResilientTokenBucket(
-        RedisTokenBucket(redis, capacity=capacity, refill_per_second=refill),
+        RedisTokenBucket(
+            redis,
+            capacity=capacity,
+            refill_per_second=refill,
+            prefix=f"{settings.redis_key_prefix}budget:",
+        ),
         fail_open=settings.rate_limit_fail_open,
     )
