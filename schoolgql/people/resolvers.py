@@ -1,6 +1,9 @@
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from schoolgql.graphql.context import Info
+from schoolgql.graphql.payloads import run_mutation
+from schoolgql.graphql.permissions import IsAdmin
 from schoolgql.graphql.relay import (
     After,
     Before,
@@ -9,9 +12,18 @@ from schoolgql.graphql.relay import (
     Last,
     connection_from_page,
     parse_typed_global_id,
+    to_global_id,
 )
-from schoolgql.people import service
-from schoolgql.people.types import Student, Teacher
+from schoolgql.people import administration, service
+from schoolgql.people.types import (
+    DeleteUserPayload,
+    Student,
+    StudentPayload,
+    Teacher,
+    TeacherPayload,
+    UpdateStudentInput,
+    UpdateTeacherInput,
+)
 
 
 @strawberry.type
@@ -57,3 +69,96 @@ class PeopleQuery:
         async with info.context.read_session() as session:
             teacher = await service.get_teacher(session, teacher_id=teacher_id)
         return Teacher.from_model(teacher)
+
+
+@strawberry.type
+class PeopleMutation:
+    @strawberry.mutation(
+        description="Change a student's name, email, number or grade level "
+        "(administrators only). `createStudent` creates one.",
+        permission_classes=[IsAdmin],
+    )
+    async def update_student(
+        self, info: Info, id: strawberry.ID, input: UpdateStudentInput
+    ) -> StudentPayload:
+        viewer = await info.context.viewer()
+
+        async def action(session: AsyncSession) -> StudentPayload:
+            student = await administration.update_student(
+                session,
+                viewer,
+                student_id=parse_typed_global_id(
+                    id, type_name="Student", argument="id"
+                ),
+                full_name=input.full_name,
+                email=input.email,
+                student_number=input.student_number,
+                grade_level=input.grade_level,
+            )
+            return StudentPayload(student=Student.from_model(student))
+
+        return await run_mutation(info, StudentPayload.failed, action)
+
+    @strawberry.mutation(
+        description="Change a teacher's name, email, department or title "
+        "(administrators only). `createTeacher` creates one.",
+        permission_classes=[IsAdmin],
+    )
+    async def update_teacher(
+        self, info: Info, id: strawberry.ID, input: UpdateTeacherInput
+    ) -> TeacherPayload:
+        viewer = await info.context.viewer()
+
+        async def action(session: AsyncSession) -> TeacherPayload:
+            teacher = await administration.update_teacher(
+                session,
+                viewer,
+                teacher_id=parse_typed_global_id(
+                    id, type_name="Teacher", argument="id"
+                ),
+                full_name=input.full_name,
+                email=input.email,
+                department=input.department,
+                title=input.title,
+            )
+            return TeacherPayload(teacher=Teacher.from_model(teacher))
+
+        return await run_mutation(info, TeacherPayload.failed, action)
+
+    @strawberry.mutation(
+        description="Delete a student account without enrollments or grades; "
+        "one with them is rejected with HAS_DEPENDENTS, and `deactivateUser` "
+        "keeps them instead (administrators only).",
+        permission_classes=[IsAdmin],
+    )
+    async def delete_student(self, info: Info, id: strawberry.ID) -> DeleteUserPayload:
+        viewer = await info.context.viewer()
+
+        async def action(session: AsyncSession) -> DeleteUserPayload:
+            student_id = parse_typed_global_id(id, type_name="Student", argument="id")
+            deleted_id = await administration.delete_student(
+                session, viewer, student_id=student_id
+            )
+            global_id = strawberry.ID(to_global_id("Student", deleted_id))
+            return DeleteUserPayload(deleted_user_id=global_id)
+
+        return await run_mutation(info, DeleteUserPayload.failed, action)
+
+    @strawberry.mutation(
+        description="Delete a teacher account that teaches no course and "
+        "recorded no grade; otherwise rejected with HAS_DEPENDENTS, and "
+        "`deactivateUser` keeps the records instead (administrators only).",
+        permission_classes=[IsAdmin],
+    )
+    async def delete_teacher(self, info: Info, id: strawberry.ID) -> DeleteUserPayload:
+        viewer = await info.context.viewer()
+
+        async def action(session: AsyncSession) -> DeleteUserPayload:
+            teacher_id = parse_typed_global_id(id, type_name="Teacher", argument="id")
+            deleted_id = await administration.delete_teacher(
+                session, viewer, teacher_id=teacher_id
+            )
+            global_id = strawberry.ID(to_global_id("Teacher", deleted_id))
+            return DeleteUserPayload(deleted_user_id=global_id)
+
+        return await run_mutation(info, DeleteUserPayload.failed, action)

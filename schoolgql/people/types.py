@@ -5,6 +5,7 @@ import strawberry
 from schoolgql import models
 from schoolgql.accounts.types import RoleType, User
 from schoolgql.graphql.context import Info
+from schoolgql.graphql.payloads import UserError
 from schoolgql.graphql.relay import (
     After,
     Before,
@@ -115,3 +116,81 @@ class Teacher(User):
         request = info.context.page_request("Course", first, after, last, before)
         page = await info.context.loaders.teacher_courses.load((self.row_id, request))
         return connection_from_page(page, "Course", Course.from_model)
+
+
+@strawberry.input(
+    description="Changes to a student; null or absent fields stay as they are."
+)
+class UpdateStudentInput:
+    full_name: str | None = strawberry.field(
+        default=None, description="One line, 1 to 200 characters."
+    )
+    email: str | None = strawberry.field(
+        default=None, description="Email address; case is ignored."
+    )
+    student_number: str | None = strawberry.field(
+        default=None, description="School-issued number, 1 to 32 characters."
+    )
+    grade_level: int | None = strawberry.field(
+        default=None, description="Grade level, 1 to 13."
+    )
+
+
+@strawberry.input(
+    description="Changes to a teacher; null or absent fields stay as they are."
+)
+class UpdateTeacherInput:
+    full_name: str | None = strawberry.field(
+        default=None, description="One line, 1 to 200 characters."
+    )
+    email: str | None = strawberry.field(
+        default=None, description="Email address; case is ignored."
+    )
+    department: str | None = strawberry.field(
+        default=None, description="1 to 100 characters."
+    )
+    title: str | None = strawberry.field(
+        default=None, description="Job title, 1 to 100 characters."
+    )
+
+
+@strawberry.type(description="Result of `updateStudent`.")
+class StudentPayload:
+    student: Student | None = strawberry.field(
+        default=None, description="The student changed; null on failure."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; empty on success."
+    )
+
+    @classmethod
+    def failed(cls, user_errors: list[UserError]) -> "StudentPayload":
+        return cls(user_errors=user_errors)
+
+
+@strawberry.type(description="Result of `updateTeacher`.")
+class TeacherPayload:
+    teacher: Teacher | None = strawberry.field(
+        default=None, description="The teacher changed; null on failure."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; empty on success."
+    )
+
+    @classmethod
+    def failed(cls, user_errors: list[UserError]) -> "TeacherPayload":
+        return cls(user_errors=user_errors)
+
+
+@strawberry.type(description="Result of `deleteStudent` and `deleteTeacher`.")
+class DeleteUserPayload:
+    deleted_user_id: strawberry.ID | None = strawberry.field(
+        default=None, description="ID of the deleted account; null on failure."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; empty on success."
+    )
+
+    @classmethod
+    def failed(cls, user_errors: list[UserError]) -> "DeleteUserPayload":
+        return cls(user_errors=user_errors)
