@@ -1,8 +1,8 @@
 """Checks run before any load: equal data everywhere, and SQL statement counts.
 
-Statements are counted in this process, not in the servers under load: the
-app is built against the benchmark database, each query is sent once to
-warm it up and once to count, and a `before_cursor_execute` listener on the
+Statements are counted in this process, not in the servers under load. The
+app is built against the benchmark database, and each query is sent once to
+warm it up and once to count. A `before_cursor_execute` listener on the
 app's engine counts what SQLAlchemy sends. pg_stat_statements would count
 the real servers, but it needs `shared_preload_libraries`, a change to the
 PostgreSQL server's configuration that this benchmark does not make.
@@ -23,7 +23,7 @@ from sqlalchemy import event
 from benchmarks import floor
 from benchmarks.dataset import Dataset
 from benchmarks.queries import QUERIES, Query
-from benchmarks.servers import Server
+from benchmarks.servers import Server, System
 from schoolgql.app import create_app
 from schoolgql.settings import Settings
 
@@ -101,9 +101,9 @@ def q1_with_small_pages() -> str:
 
 
 def count_schoolgql_statements(
-    dataset: Dataset, body: dict[str, Any], *, use_dataloaders: bool
+    dataset: Dataset, body: dict[str, Any], system: System
 ) -> StatementCount:
-    return asyncio.run(_count_schoolgql(dataset, body, use_dataloaders))
+    return asyncio.run(_count_schoolgql(dataset, body, system))
 
 
 def count_floor_statements(dataset: Dataset, query: Query) -> StatementCount:
@@ -111,11 +111,12 @@ def count_floor_statements(dataset: Dataset, query: Query) -> StatementCount:
 
 
 async def _count_schoolgql(
-    dataset: Dataset, body: dict[str, Any], use_dataloaders: bool
+    dataset: Dataset, body: dict[str, Any], system: System
 ) -> StatementCount:
     settings = Settings(
         database_url=dataset.sqlalchemy_url,
-        use_dataloaders=use_dataloaders,
+        use_dataloaders=system.use_dataloaders,
+        field_cache_enabled=system.field_cache,
         log_level="WARNING",
     )
     app = create_app(settings)

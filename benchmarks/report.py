@@ -64,19 +64,25 @@ def source_revision(repository: Path) -> str:
 
 
 def summarize(runs: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
-    """Reduce the rounds of each query and system to medians, sums and maxima."""
+    """Reduce the rounds of each query and system to medians, sums and maxima.
+
+    Latency medians use only rounds that completed a request, and a figure
+    that no round has is None.
+    """
     grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for run in runs:
         grouped.setdefault((run["query"], run["system"]), []).append(run)
 
     summary: dict[str, dict[str, dict[str, Any]]] = {}
     for (query, system), rounds in grouped.items():
+        answered = [run for run in rounds if run["requests"] > 0]
         summary.setdefault(query, {})[system] = {
             "rounds": len(rounds),
             "requests": sum(run["requests"] for run in rounds),
             "requests_per_second": _median(rounds, "requests_per_second"),
-            "latency_p50_ms": _median(rounds, "latency_p50_ms"),
-            "latency_p99_ms": _median(rounds, "latency_p99_ms"),
+            "latency_p50_ms": _median(answered, "latency_p50_ms"),
+            "latency_p99_ms": _median(answered, "latency_p99_ms"),
+            "server_cpu_ms_per_request": _median(rounds, "server_cpu_ms_per_request"),
             "http_errors": sum(run["http_errors"] for run in rounds),
             "graphql_errors": sum(run["graphql_errors"] for run in rounds),
             "peak_rss_mib": max(run["peak_rss_kib"] for run in rounds) / 1024,
@@ -123,6 +129,11 @@ def render(result: dict[str, Any]) -> str:
         "requests per second, or slower latency, or more memory.",
         "Errors count non-2xx responses, transport errors and timeouts, plus "
         "2xx responses whose body contains GraphQL `errors`.",
+        "Server CPU per request is the server process's CPU time from the "
+        "start of a run until it is idle again, divided by the requests wrk "
+        "completed plus one in flight per connection. It depends less than "
+        "requests per second on how much CPU other processes take, though "
+        "contention still raises it.",
     ]
     if not result["peak_rss_reset"]:
         lines.append(
@@ -159,25 +170,25 @@ def _query_table(
         f"### {QUERIES[query_name].title}",
         "",
         "| system | req/s | x floor | p50 ms | x floor | p99 ms | x floor "
+        "| server CPU ms / request | x floor "
         "| errors / requests | SQL statements / request | peak RSS MiB | x floor |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: | ---: | ---: |",
     ]
     for name, figures in systems.items():
         count = statements.get(query_name, {}).get(name, {}).get("statements", "?")
         errors = figures["http_errors"] + figures["graphql_errors"]
-        lines.append(
-            f"| {name} "
-            f"| {figures['requests_per_second']:.1f} "
-            f"| {_ratio(figures, floor, 'requests_per_second')} "
-            f"| {figures['latency_p50_ms']:.1f} "
-            f"| {_ratio(figures, floor, 'latency_p50_ms')} "
-            f"| {figures['latency_p99_ms']:.1f} "
-            f"| {_ratio(figures, floor, 'latency_p99_ms')} "
-            f"| {errors} / {figures['requests']} "
-            f"| {count} "
-            f"| {figures['peak_rss_mib']:.0f} "
-            f"| {_ratio(figures, floor, 'peak_rss_mib')} |"
-        )
+        cells = [
+            name,
+            *_with_ratio(figures, floor, "requests_per_second", "{:.1f}"),
+            *_with_ratio(figures, floor, "latency_p50_ms", "{:.1f}"),
+            *_with_ratio(figures, floor, "latency_p99_ms", "{:.1f}"),
+            *_with_ratio(figures, floor, "server_cpu_ms_per_request", "{:.1f}"),
+            f"{errors} / {figures['requests']}",
+            str(count),
+            *_with_ratio(figures, floor, "peak_rss_mib", "{:.0f}"),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     return lines
 
 
@@ -198,10 +209,16 @@ def _page_size_lines(statements: dict[str, dict[str, dict[str, int]]]) -> list[s
     ]
 
 
-def _ratio(figures: dict[str, Any], floor: dict[str, Any] | None, key: str) -> str:
-    if floor is None or not floor[key]:
-        return "-"
-    return f"{figures[key] / floor[key]:.2f}"
+def _with_ratio(
+    figures: dict[str, Any], floor: dict[str, Any] | None, key: str, form: str
+) -> tuple[str, str]:
+    """Format a figure and its ratio to the floor's; "-" where either is missing."""
+    value = figures.get(key)
+    if value is None:
+        return "-", "-"
+    base = None if floor is None else floor.get(key)
+    ratio = f"{value / base:.2f}" if base else "-"
+    return form.format(value), ratio
 
 
 def _load_range(runs: list[dict[str, Any]]) -> str:
@@ -223,8 +240,9 @@ def _git(repository: Path, *arguments: str) -> str:
     return completed.stdout.strip()
 
 
-def _median(rounds: list[dict[str, Any]], key: str) -> float:
-    return float(statistics.median(run[key] for run in rounds))
+def _median(rounds: list[dict[str, Any]], key: str) -> float | None:
+    values = [run[key] for run in rounds if run.get(key) is not None]
+    return float(statistics.median(values)) if values else None
 
 
 def _memory_gib() -> str:

@@ -1,11 +1,12 @@
 """Benchmark schoolgql against the floor and its own unbatched mode.
 
 Run from the repository root: `uv run python -m benchmarks.run --help`.
-It creates and seeds a fresh PostgreSQL database, starts each system as one
-server process, checks that all return the same data, counts SQL statements
-per request, loads each query with wrk in round-robin order, writes the raw
-results to benchmarks/runs/ and the summary to benchmarks/RESULTS.md, then
-stops every server it started and drops the database.
+It creates and seeds a fresh PostgreSQL database and starts each system as
+one server process. It checks that all return the same data, counts SQL
+statements per request, and loads each query with wrk in round-robin order.
+The raw results go to benchmarks/runs/ and the summary to
+benchmarks/RESULTS.md. Finally it stops every server it started and drops
+the database.
 """
 
 import argparse
@@ -136,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--rounds",
         type=int,
-        default=3,
+        default=2,
         help="measured runs per system and query, in round-robin order",
     )
     parser.add_argument(
@@ -233,29 +234,38 @@ def _run_load(
             for server in running[shift:] + running[:shift]:
                 rss_reset = server.reset_peak_rss() and rss_reset
                 load_before = os.getloadavg()[0]
+                cpu_before = server.cpu_seconds()
                 measured = load.run_wrk(
                     server.query_url(query.name),
                     query.name,
                     query.script_arguments(database),
                     settings,
                 )
+                peak_rss_kib = server.peak_rss_kib()
+                load_after = os.getloadavg()[0]
+                _wait_until_idle(server)
+                # wrk stops with one request in flight per connection, and
+                # the server still completes those, so they count as served.
+                served = measured.requests + settings.connections
+                cpu_seconds = server.cpu_seconds() - cpu_before
                 runs.append(
                     {
                         "round": round_index + 1,
                         "query": query.name,
                         "system": server.system.name,
                         **measured.to_json(),
-                        "peak_rss_kib": server.peak_rss_kib(),
+                        "server_cpu_ms_per_request": cpu_seconds * 1000 / served,
+                        "peak_rss_kib": peak_rss_kib,
                         "load_average_before": load_before,
-                        "load_average_after": os.getloadavg()[0],
+                        "load_average_after": load_after,
                     }
                 )
-                _wait_until_idle(server)
                 _log(
                     f"round {round_index + 1} {query.name} {server.system.name}: "
                     f"{measured.requests_per_second:.1f} req/s, "
                     f"p50 {measured.latency_p50_ms:.1f} ms, "
                     f"p99 {measured.latency_p99_ms:.1f} ms, "
+                    f"CPU {runs[-1]['server_cpu_ms_per_request']:.1f} ms/request, "
                     f"errors {measured.http_errors + measured.graphql_errors}"
                 )
     return runs, rss_reset
@@ -281,9 +291,7 @@ def _count_statements(
                     continue
                 count = checks.count_floor_statements(database, QUERIES[name])
             else:
-                count = checks.count_schoolgql_statements(
-                    database, body, use_dataloaders=system.use_dataloaders
-                )
+                count = checks.count_schoolgql_statements(database, body, system)
             counts.setdefault(name, {})[system.name] = {
                 "statements": count.statements,
                 "connection_checkouts": count.connection_checkouts,

@@ -29,12 +29,19 @@ class System:
     name: str
     is_floor: bool = False
     use_dataloaders: bool = True
+    # The public catalogue fields (`courses`, `course`) declare a TTL; the
+    # floor caches nothing, so the systems compared with it run uncached.
+    field_cache: bool = False
 
 
 FLOOR = System("floor", is_floor=True)
 SCHOOLGQL = System("schoolgql")
+SCHOOLGQL_CACHED = System("schoolgql-cached", field_cache=True)
 SCHOOLGQL_UNBATCHED = System("schoolgql-no-loaders", use_dataloaders=False)
-SYSTEMS = {system.name: system for system in (FLOOR, SCHOOLGQL, SCHOOLGQL_UNBATCHED)}
+SYSTEMS = {
+    system.name: system
+    for system in (FLOOR, SCHOOLGQL, SCHOOLGQL_CACHED, SCHOOLGQL_UNBATCHED)
+}
 
 
 @dataclass
@@ -56,6 +63,10 @@ class Server:
     def peak_rss_kib(self) -> int:
         """VmHWM of the process: its peak resident set size since start or reset."""
         return self._status_kib("VmHWM")
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time the process has used so far."""
+        return self._cpu_ticks() / os.sysconf("SC_CLK_TCK")
 
     def rss_kib(self) -> int:
         return self._status_kib("VmRSS")
@@ -104,7 +115,7 @@ class Server:
 
 
 def start(system: System, dataset: Dataset, *, cpu: int, log_dir: Path) -> Server:
-    """Start a server pinned to `cpu` and wait until it answers /healthz."""
+    """Start a server pinned to `cpu` and wait until it responds to /healthz."""
     port = _free_port()
     log_path = log_dir / f"{system.name}.log"
     if system.is_floor:
@@ -162,6 +173,7 @@ def _schoolgql_command(
         "SCHOOLGQL_RATE_LIMIT_CAPACITY": str(10**12),
         "SCHOOLGQL_RATE_LIMIT_REFILL_PER_SECOND": str(10**12),
         "SCHOOLGQL_USE_DATALOADERS": str(system.use_dataloaders).lower(),
+        "SCHOOLGQL_FIELD_CACHE_ENABLED": str(system.field_cache).lower(),
     }
     return command, environment
 
@@ -203,6 +215,6 @@ def _wait_until_healthy(server: Server) -> None:
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.2)
     raise RuntimeError(
-        f"{server.system.name} did not answer /healthz within "
+        f"{server.system.name} did not respond to /healthz within "
         f"{START_TIMEOUT_SECONDS:.0f} s; see {server.log_path}"
     )

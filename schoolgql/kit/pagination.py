@@ -176,7 +176,7 @@ def per_parent_parameters(
     """Return the parameters of per_parent_statement() for these parents and page."""
     parameters: dict[str, Any] = {
         PARENT_IDS_PARAMETER: sorted(set(parent_ids)),
-        # One extra row tells whether another page follows.
+        # One extra row shows whether another page follows.
         ROW_LIMIT_PARAMETER: page.limit + 1,
     }
     if page.after_id is not None:
