@@ -19,6 +19,7 @@ from schoolgql.graphql.relay import (
 )
 
 if TYPE_CHECKING:
+    from schoolgql.attendance.types import AttendanceSummary
     from schoolgql.courses.types import Course
     from schoolgql.grading.types import Grade
     from schoolgql.people.types import Student
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 StudentType = Annotated["Student", strawberry.lazy("schoolgql.people.types")]
 CourseType = Annotated["Course", strawberry.lazy("schoolgql.courses.types")]
 GradeType = Annotated["Grade", strawberry.lazy("schoolgql.grading.types")]
+AttendanceSummaryType = Annotated[
+    "AttendanceSummary", strawberry.lazy("schoolgql.attendance.types")
+]
 
 
 @strawberry.enum(description="Where an enrollment stands.")
@@ -88,6 +92,15 @@ class Enrollment(Node):
         else:
             loader = loaders.posted_weighted_average
         return await loader.load(self.row_id)
+
+    @strawberry.field(
+        description="Attendance of the student in this course, counted per status."
+    )
+    async def attendance_summary(self, info: Info) -> AttendanceSummaryType:
+        from schoolgql.attendance.types import AttendanceSummary
+
+        counts = await info.context.loaders.enrollment_attendance.load(self.row_id)
+        return AttendanceSummary.from_counts(counts)
 
     @strawberry.field(
         description="Grades of this enrollment's student in this course, by id."

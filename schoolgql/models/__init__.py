@@ -1,6 +1,8 @@
 """ORM tables, one module per table."""
 
 from schoolgql.models.assessment import Assessment
+from schoolgql.models.attendance_change import AttendanceChange
+from schoolgql.models.attendance_record import AttendanceRecord, AttendanceStatus
 from schoolgql.models.base import Base
 from schoolgql.models.course import Course
 from schoolgql.models.enrollment import Enrollment, EnrollmentStatus
@@ -17,6 +19,9 @@ from schoolgql.models.user import Admin, Role, User
 __all__ = [
     "Admin",
     "Assessment",
+    "AttendanceChange",
+    "AttendanceRecord",
+    "AttendanceStatus",
     "Base",
     "Course",
     "Enrollment",

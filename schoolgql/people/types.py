@@ -15,8 +15,10 @@ from schoolgql.graphql.relay import (
     connection_from_page,
     to_global_id,
 )
+from schoolgql.people.permissions import CanSeeStudent
 
 if TYPE_CHECKING:
+    from schoolgql.attendance.types import AttendanceSummary
     from schoolgql.courses.types import Course
     from schoolgql.enrollments.types import Enrollment
     from schoolgql.grading.types import Grade
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
 CourseType = Annotated["Course", strawberry.lazy("schoolgql.courses.types")]
 EnrollmentType = Annotated["Enrollment", strawberry.lazy("schoolgql.enrollments.types")]
 GradeType = Annotated["Grade", strawberry.lazy("schoolgql.grading.types")]
+AttendanceSummaryType = Annotated[
+    "AttendanceSummary", strawberry.lazy("schoolgql.attendance.types")
+]
 
 
 @strawberry.type(description="A student of the school.")
@@ -60,6 +65,16 @@ class Student(User):
         loader = info.context.loaders.student_enrollments
         page = await loader.load((self.row_id, request))
         return connection_from_page(page, "Enrollment", Enrollment.from_model)
+
+    @strawberry.field(
+        description="The student's attendance in every course, counted per status.",
+        permission_classes=[CanSeeStudent],
+    )
+    async def attendance_summary(self, info: Info) -> AttendanceSummaryType:
+        from schoolgql.attendance.types import AttendanceSummary
+
+        counts = await info.context.loaders.student_attendance.load(self.row_id)
+        return AttendanceSummary.from_counts(counts)
 
     @strawberry.field(
         description="The student's grades in every course, ordered by id."
