@@ -58,7 +58,9 @@ def wrk_version() -> str:
     completed = subprocess.run(
         ["wrk", "--version"], capture_output=True, text=True, check=False
     )
-    return (completed.stdout or completed.stderr).splitlines()[0].strip()
+    first_line = (completed.stdout or completed.stderr).splitlines()[0]
+    # The line goes on with a copyright notice after the version.
+    return first_line.split(" Copyright")[0].strip()
 
 
 def run_wrk(
