@@ -16,10 +16,12 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 import orjson
+from aiodataloader import DataLoader
 from strawberry.extensions import FieldExtension
 
 from schoolgql.graphql.context import Info
 from schoolgql.kit.cache import CacheUnavailable
+from schoolgql.kit.fieldcache import FieldCacheStore
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +93,24 @@ def _from_json(value: Any) -> Any:
     return cls(**fields)
 
 
+class CacheReads:
+    """Batches a request's cache reads: sibling fields share one MGET per kind."""
+
+    def __init__(self, store: FieldCacheStore) -> None:
+        self.versions: DataLoader[str, int] = DataLoader(store.tag_versions)
+        self.values: DataLoader[str, bytes | None] = DataLoader(store.get_many)
+
+
+def cache_reads(info: Info) -> CacheReads:
+    context = info.context
+    reads: CacheReads | None = getattr(context, "_cache_reads", None)
+    if reads is None:
+        assert context.field_cache is not None
+        reads = CacheReads(context.field_cache)
+        context._cache_reads = reads  # type: ignore[attr-defined]
+    return reads
+
+
 class CachedField(FieldExtension):
     """Serves the field from the cache while the tags it reads are unchanged.
 
@@ -117,10 +137,11 @@ class CachedField(FieldExtension):
             return await next_(source, info, **kwargs)
 
         tags = sorted(set(self.tags(source, kwargs)))
+        reads = cache_reads(info)
         try:
-            versions = await store.tag_versions(tags)
+            versions = await reads.versions.load_many(tags)
             key = self._key(info, source, kwargs, scope_key, tags, versions)
-            cached = await store.get(key)
+            cached = await reads.values.load(key)
         except CacheUnavailable as error:
             _log_unavailable(error)
             return await next_(source, info, **kwargs)

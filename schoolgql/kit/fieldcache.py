@@ -28,6 +28,8 @@ class FieldCacheStore(Protocol):
 
     async def get(self, key: str) -> bytes | None: ...
 
+    async def get_many(self, keys: list[str]) -> list[bytes | None]: ...
+
     async def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None: ...
 
 
@@ -61,6 +63,15 @@ class RedisFieldCacheStore:
         except (RedisError, OSError) as error:
             raise CacheUnavailable(str(error)) from error
         return value.encode() if isinstance(value, str) else value
+
+    async def get_many(self, keys: list[str]) -> list[bytes | None]:
+        try:
+            values = await self._redis.mget(
+                [self._prefix + "value:" + key for key in keys]
+            )
+        except (RedisError, OSError) as error:
+            raise CacheUnavailable(str(error)) from error
+        return [value.encode() if isinstance(value, str) else value for value in values]
 
     async def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None:
         try:
@@ -96,6 +107,9 @@ class MemoryFieldCacheStore:
             del self._values[key]
             return None
         return value
+
+    async def get_many(self, keys: list[str]) -> list[bytes | None]:
+        return [await self.get(key) for key in keys]
 
     async def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None:
         if len(self._values) >= self._max_entries:
