@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from schoolgql import models
+from schoolgql.grading.caching import GRADE_FIGURES_CACHE
 from schoolgql.graphql.context import Info
 from schoolgql.graphql.payloads import UserError
 from schoolgql.graphql.relay import (
@@ -99,7 +100,8 @@ class Course(Node):
 
     @strawberry.field(
         description="Score statistics of each assessment, ordered by assessment "
-        "id; students and anonymous viewers get them over posted grades only."
+        "id; students and anonymous viewers get them over posted grades only.",
+        extensions=[GRADE_FIGURES_CACHE],
     )
     async def grade_statistics(self, info: Info) -> list[AssessmentStatisticsType]:
         return await _grade_statistics(info, self.row_id)

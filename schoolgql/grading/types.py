@@ -4,8 +4,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from schoolgql import models
+from schoolgql.grading.caching import GRADE_FIGURES_CACHE
 from schoolgql.grading.permissions import CanSeeDraftGrade, sees_draft_grades
 from schoolgql.grading.statistics import ScoreStatistics
+from schoolgql.graphql.cache import cacheable
 from schoolgql.graphql.context import Info
 from schoolgql.graphql.payloads import UserError
 from schoolgql.graphql.permissions import IsAdmin
@@ -102,7 +104,10 @@ class Assessment(Node):
             raise LookupError(f"assessment {self.row_id} has no course")
         return Course.from_model(course)
 
-    @strawberry.field(description="Statistics of the scores, computed by the database.")
+    @strawberry.field(
+        description="Statistics of the scores, computed by the database.",
+        extensions=[GRADE_FIGURES_CACHE],
+    )
     async def statistics(self, info: Info) -> GradeStatistics:
         loaders = info.context.loaders
         if await sees_draft_grades(info):
@@ -358,3 +363,6 @@ class AssessmentStatistics:
         if assessment is None:
             raise LookupError(f"no assessment {self.assessment_id}")
         return Assessment.from_model(assessment)
+
+
+cacheable(GradeStatistics, AssessmentStatistics)
