@@ -5,7 +5,7 @@ Serves the embedded SQLite default in a child process, bcrypt at cost 12
 create-admin`, then measures `{ __typename }` from this process: first
 idle, then while 20 concurrent logins run. Prints both medians and their
 ratio. bcrypt runs on the server's small hashing thread pool, so the
-event loop keeps answering other requests. Then it times failed logins
+event loop keeps serving other requests. Then it times failed logins
 for a wrong password and for an unknown email, which should take about
 the same time so that timing does not reveal which addresses exist.
 
