@@ -13,7 +13,7 @@ import re
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -235,7 +235,9 @@ async def serve(
     """Run the app under uvicorn in this event loop until the block exits.
 
     `lifespan="off"` skips start-up checks, for a server whose database is
-    meant to be unreachable.
+    meant to be unreachable. The lifespan runs here rather than in uvicorn,
+    so a failed start-up raises its own exception in the test that caused
+    it; uvicorn would raise SystemExit, which breaks every later test.
     """
     app = create_app(settings)
     port = _free_port()
@@ -245,20 +247,23 @@ async def serve(
         port=port,
         log_config=None,
         access_log=False,
-        lifespan=lifespan,
+        lifespan="off",
     )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-            raise RuntimeError("uvicorn stopped before it started")
-        await asyncio.sleep(0.01)
-    try:
-        yield LiveServer(app, port)
-    finally:
-        server.should_exit = True
-        await task
+    async with AsyncExitStack() as stack:
+        if lifespan == "on":
+            await stack.enter_async_context(app.router.lifespan_context(app))
+        server = uvicorn.Server(config)
+        task = asyncio.create_task(server.serve())
+        while not server.started:
+            if task.done():
+                task.result()
+                raise RuntimeError("uvicorn stopped before it started")
+            await asyncio.sleep(0.01)
+        try:
+            yield LiveServer(app, port)
+        finally:
+            server.should_exit = True
+            await task
 
 
 @pytest.fixture
