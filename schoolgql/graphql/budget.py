@@ -21,7 +21,8 @@ class BudgetQuery:
     )
     async def rate_limit(self, info: Info) -> RateLimit:
         bucket = info.context.rate_limiter
-        state = await bucket.spend(info.context.client_key, 0, dry_run=True)
+        client_key = await info.context.client_key()
+        state = await bucket.spend(client_key, 0, dry_run=True)
         return RateLimit(
             capacity=bucket.capacity,
             remaining=int(state.remaining),

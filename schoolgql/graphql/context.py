@@ -135,10 +135,18 @@ class RequestContext:
         client = self.request.client
         return client.host if client else "unknown"
 
-    @property
-    def client_key(self) -> str:
-        """The key of this client's cost budget: its network address."""
-        # TODO: key authenticated requests by the viewer's user id.
+    async def client_key(self) -> str:
+        """The key of this client's cost budget: the viewer, else the address.
+
+        A request with an invalid token is keyed by its address; its fields
+        then fail with UNAUTHENTICATED.
+        """
+        try:
+            viewer = await self.viewer()
+        except Unauthenticated:
+            viewer = None
+        if viewer is not None:
+            return f"user:{viewer.user_id}"
         return f"address:{self.client_address}"
 
     @property

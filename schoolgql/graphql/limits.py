@@ -236,7 +236,8 @@ class DocumentLimits(SchemaExtension):
             return
 
         bucket = request_context.rate_limiter
-        state = await bucket.spend(request_context.client_key, cost, dry_run=cost == 0)
+        client_key = await request_context.client_key()
+        state = await bucket.spend(client_key, cost, dry_run=cost == 0)
         self._cost = {
             "requested": cost,
             "remaining": int(state.remaining),

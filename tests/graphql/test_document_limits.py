@@ -2,7 +2,9 @@
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.auth import create_student_account, headers_for
 from tests.conftest import make_settings, serve
 from tests.graphql_client import execute
 
@@ -258,3 +260,31 @@ async def test_graphiql_off_in_production(postgres_url: str) -> None:
 
     assert response.status_code == 404
     assert "graphiql" not in response.text.lower()
+
+
+async def test_budget_kept_per_viewer(session: AsyncSession, postgres_url: str) -> None:
+    first = await create_student_account(session)
+    second = await create_student_account(session)
+    await session.commit()
+    settings = make_settings(
+        postgres_url, rate_limit_capacity=40, rate_limit_refill_per_second=0.001
+    )
+    query = "{ courses(first: 10) { edges { node { teacher { fullName } } } } }"
+
+    async with (
+        serve(settings) as server,
+        httpx.AsyncClient(base_url=server.url) as client,
+    ):
+        first_headers = await headers_for(client, first)
+        second_headers = await headers_for(client, second)
+        first_spent = await execute(client, query, headers=first_headers)
+        first_again = await execute(client, query, headers=first_headers)
+        second_spent = await execute(client, query, headers=second_headers)
+        anonymous = await execute(client, "{ rateLimit { remaining } }")
+
+    assert first_spent.status == 200
+    assert first_again.status == 429
+    assert second_spent.status == 200
+    assert second_spent.body["extensions"]["cost"]["remaining"] == 40 - 31
+    # The log-ins above spent the address's budget, not the students'.
+    assert anonymous.data["rateLimit"]["remaining"] < 40
