@@ -2,7 +2,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,9 +73,14 @@ async def get_for_update(session: AsyncSession, course_id: int) -> Course | None
     """Load a course and lock its row until the transaction ends (PostgreSQL).
 
     Enrollments, capacity changes and deletes of one course take this
-    lock, so they run one at a time. SQLite ignores FOR UPDATE but runs
-    one writing transaction at a time anyway.
+    lock, so they run one at a time. SQLite has no row locks and ignores
+    FOR UPDATE. Its driver also opens a transaction only at the first
+    write, so on SQLite a no-op UPDATE comes first. That UPDATE takes the
+    database's write lock, and other writers wait for it (busy_timeout).
     """
+    if session.get_bind().dialect.name == "sqlite":
+        touch = update(Course).where(Course.id == course_id).values(id=Course.id)
+        await session.execute(touch.execution_options(synchronize_session=False))
     statement = select(Course).where(Course.id == course_id).with_for_update()
     return (await session.scalars(statement)).one_or_none()
 

@@ -10,6 +10,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 
 from schoolgql.accounts.resolvers import AccountMutation, AccountQuery
 from schoolgql.accounts.types import Admin
+from schoolgql.attendance.resolvers import AttendanceMutation, AttendanceQuery
 from schoolgql.courses.resolvers import CourseMutation, CourseQuery
 from schoolgql.enrollments.resolvers import EnrollmentMutation
 from schoolgql.enrollments.types import Enrollment
@@ -23,12 +24,20 @@ from schoolgql.graphql.limits import DocumentLimits
 from schoolgql.graphql.node import NodeQuery
 from schoolgql.grading.resolvers import GradingMutation
 from schoolgql.grading.types import Assessment, Grade
-from schoolgql.people.resolvers import PeopleQuery
+from schoolgql.people.resolvers import PeopleMutation, PeopleQuery
 from schoolgql.terms.resolvers import TermMutation, TermQuery
 
 Query = merge_types(
     "Query",
-    (NodeQuery, TermQuery, CourseQuery, PeopleQuery, BudgetQuery, AccountQuery),
+    (
+        NodeQuery,
+        TermQuery,
+        CourseQuery,
+        PeopleQuery,
+        BudgetQuery,
+        AccountQuery,
+        AttendanceQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -38,6 +47,8 @@ Mutation = merge_types(
         CourseMutation,
         EnrollmentMutation,
         GradingMutation,
+        PeopleMutation,
+        AttendanceMutation,
     ),
 )
 

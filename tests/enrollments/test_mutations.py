@@ -495,3 +495,29 @@ async def test_drop_frees_seat(
     )
 
     assert payload_of(response, "enroll")["enrollment"]["status"] == "ACTIVE"
+
+
+async def test_enroll_last_seat_on_each_database(
+    any_session: AsyncSession, any_client: httpx.AsyncClient
+) -> None:
+    course = await open_course(any_session, code="SEAT-1", capacity=1)
+    first = await create_student(any_session)
+    second = await create_student(any_session)
+    admin = await admin_actor(any_session, any_client)
+
+    taken = await execute(
+        any_client, ENROLL, ids(course, first.id), headers=admin.headers
+    )
+    full = await execute(
+        any_client, ENROLL, ids(course, second.id), headers=admin.headers
+    )
+
+    assert payload_of(taken, "enroll")["enrollment"]["status"] == "ACTIVE"
+    assert payload_of(full, "enroll")["userErrors"] == [
+        {
+            "field": "courseId",
+            "message": "Course SEAT-1 is full: all 1 seat(s) are taken. Ask an "
+            "administrator to raise its capacity.",
+            "code": "COURSE_FULL",
+        }
+    ]
