@@ -138,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="prefork runs tasks in child processes; solo runs one task at a "
         "time in this process (default %(default)s)",
     )
+    worker.add_argument(
+        "--hostname",
+        default=None,
+        help="node name, unique per broker, such as mail-1@%%h "
+        "(default: celery@ and this host's name)",
+    )
     worker.set_defaults(run=_worker)
     return parser
 
@@ -335,6 +341,8 @@ def _worker(arguments: argparse.Namespace, settings: Settings) -> int:
     ]
     if arguments.concurrency is not None:
         argv.append(f"--concurrency={arguments.concurrency}")
+    if arguments.hostname is not None:
+        argv.append(f"--hostname={arguments.hostname}")
     celery_app.worker_main(argv)
     return 0
 

@@ -44,6 +44,8 @@ BROKER_URL = os.environ.get(
 WORKER_START_TIMEOUT_SECONDS = 60.0
 MAIL_WAIT_SECONDS = 60.0
 POLL_SECONDS = 0.05
+# How long a test waits for a mail that must not arrive.
+QUIET_SECONDS = 2.0
 
 
 @dataclass
@@ -239,7 +241,12 @@ def _delete_queue(settings: Settings) -> None:
 
 @pytest.fixture
 def worker(settings: Settings, tmp_path: Path) -> Iterator[Worker]:
-    with run_worker(settings, tmp_path, "--concurrency=2") as running:
+    # Two workers with one node name on one broker would contend for the
+    # same remote-control queue.
+    node_name = f"schoolgql-test-{uuid.uuid4().hex[:12]}@%h"
+    with run_worker(
+        settings, tmp_path, "--concurrency=2", f"--hostname={node_name}"
+    ) as running:
         yield running
 
 
