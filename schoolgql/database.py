@@ -27,6 +27,13 @@ class Database:
         self.session_factory = async_sessionmaker(
             self.engine, expire_on_commit=False, autoflush=False
         )
+        # Reads run each statement on its own, without BEGIN and ROLLBACK,
+        # which saves two round trips per loader batch.
+        self.read_session_factory = async_sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+            expire_on_commit=False,
+            autoflush=False,
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -36,6 +43,12 @@ class Database:
     async def session(self) -> AsyncIterator[AsyncSession]:
         """Open a session for reads; it is closed, never committed, on exit."""
         async with self.session_factory() as session:
+            yield session
+
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """Open a session for reads only, each statement in its own snapshot."""
+        async with self.read_session_factory() as session:
             yield session
 
     @asynccontextmanager

@@ -93,7 +93,7 @@ class TokenVersions:
             self._last_warning = now
 
     async def _load(self, user_id: int) -> int | None:
-        async with self._database.session() as session:
+        async with self._database.read_session() as session:
             return await _active_version(session, user_id)
 
 

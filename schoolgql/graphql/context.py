@@ -175,7 +175,7 @@ class RequestContext:
 
     @asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncSession]:
-        async with self.database.session() as session:
+        async with self.database.read_session() as session:
             yield session
 
 
