@@ -11,9 +11,10 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schoolgql.graphql.cache import decode
+from schoolgql.graphql.relay import to_global_id
 from schoolgql.models import Course
 from schoolgql.settings import Settings
-from tests.auth import create_admin, headers_for
+from tests.auth import create_admin, create_student_account, headers_for
 from tests.conftest import LiveServer, make_settings, serve
 from tests.factories import create_course
 from tests.graphql_client import execute
@@ -259,3 +260,32 @@ async def _stored_course_titles(settings: Settings) -> list[str]:
     finally:
         await redis.aclose()
     return titles
+
+
+async def test_enrollment_shows_in_me_at_once(
+    session: AsyncSession, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    await create_course(session, code="ART-1")
+    admin = await create_admin(session)
+    student = await create_student_account(session)
+    await session.commit()
+    course_id = await _global_id(client, "ART-1")
+    student_headers = await headers_for(client, student)
+    my_courses = "{ me { ... on Student { enrollments { edges { node { course { code } } } } } } }"
+    before = await execute(client, my_courses, headers=student_headers)
+    await execute(client, CATALOGUE)
+
+    enrolled = await execute(
+        client,
+        "mutation($course: ID!, $student: ID!) { enroll(courseId: $course, "
+        "studentId: $student) { userErrors { message } } }",
+        {"course": course_id, "student": to_global_id("Student", student.id)},
+        headers=await headers_for(client, admin),
+    )
+    after = await execute(client, my_courses, headers=student_headers)
+
+    assert enrolled.data == {"enroll": {"userErrors": []}}
+    assert before.data == {"me": {"enrollments": {"edges": []}}}
+    assert after.data == {
+        "me": {"enrollments": {"edges": [{"node": {"course": {"code": "ART-1"}}}]}}
+    }
