@@ -210,6 +210,7 @@ async def test_throttled_request_gets_429(postgres_url: str) -> None:
             ["students", "Did you mean"],
         ),
         ('{ course(code: "X") { titel } }', ["title", "Did you mean"]),
+        ("{ me { emial } }", ["email", "Did you mean"]),
     ],
 )
 async def test_production_hides_schema(
