@@ -38,7 +38,10 @@ ROUNDS = 20
 @pytest.fixture
 def pgbouncer_url(postgres_url: str, tmp_path: Path) -> Iterator[str]:
     """Start pgbouncer in transaction mode in front of the test database."""
-    executable = shutil.which("pgbouncer")
+    # Debian installs it in /usr/sbin, which a non-root PATH may leave out.
+    executable = shutil.which("pgbouncer") or shutil.which(
+        "pgbouncer", path="/usr/sbin"
+    )
     assert executable is not None, "pgbouncer is not installed"
     server = make_url(postgres_url)
     port = _free_port()
