@@ -34,10 +34,15 @@ from graphql import (
 PAGE_SIZE_ARGUMENTS = ("first", "last")
 # Fields that report on the server itself are free, so a client can always
 # ask for its budget.
-FREE_FIELDS = frozenset({"rateLimit", "__typename", "__schema", "__type"})
+FREE_FIELDS = frozenset({"rateLimit", "__typename"})
+# Introspection answers are large (a whole schema is megabytes when
+# aliased), so each selection has a flat price whatever it selects.
+INTROSPECTION_COSTS = {"__schema": 1000, "__type": 100}
 
 
 class CostCalculator:
+    """Prices an operation; `variables` must be coerced, defaults applied."""
+
     def __init__(
         self,
         schema: GraphQLSchema,
@@ -91,6 +96,8 @@ class CostCalculator:
         name = node.name.value
         if name in FREE_FIELDS:
             return 0
+        if name in INTROSPECTION_COSTS:
+            return INTROSPECTION_COSTS[name]
         field = _field_of(parent, name)
         if field is None:
             return 0
@@ -106,15 +113,21 @@ class CostCalculator:
             lengths = [
                 len(value)
                 for argument in node.arguments or ()
-                if isinstance(value := self._argument_value(argument.value), list)
+                if isinstance(
+                    value := self._argument_value(argument.value), list | tuple
+                )
             ]
             return max(lengths, default=1)
         for argument in node.arguments or ():
             if argument.name.value not in PAGE_SIZE_ARGUMENTS:
                 continue
             value = self._argument_value(argument.value)
+            if value is None:
+                continue
             if isinstance(value, int) and not isinstance(value, bool):
                 return max(0, min(value, self.max_page_size))
+            # A size the calculator cannot read is priced at the maximum.
+            return self.max_page_size
         return self.default_page_size
 
     def _argument_value(self, value: Any) -> Any:

@@ -18,6 +18,7 @@ from graphql import (
     ValidationContext,
     validate,
 )
+from graphql.execution.values import get_variable_values
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
@@ -213,10 +214,18 @@ class DocumentLimits(SchemaExtension):
             return
 
         assert context.graphql_document is not None
+        schema = context.schema._schema
+        variables = get_variable_values(
+            schema, operation.variable_definitions or (), context.variables or {}
+        )
+        if isinstance(variables, list):
+            # Execution reports the invalid variables and charges nothing.
+            yield
+            return
         calculator = CostCalculator(
-            context.schema._schema,
+            schema,
             _fragments(context.graphql_document),
-            context.variables or {},
+            variables.coerced,
             default_page_size=settings.default_page_size,
             max_page_size=settings.max_page_size,
         )

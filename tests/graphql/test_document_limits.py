@@ -4,6 +4,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from schoolgql.graphql.relay import to_global_id
 from tests.auth import create_student_account, headers_for
 from tests.conftest import make_settings, serve
 from tests.graphql_client import execute
@@ -289,3 +290,63 @@ async def test_budget_kept_per_viewer(session: AsyncSession, postgres_url: str) 
     assert second_spent.body["extensions"]["cost"]["remaining"] == 40 - 31
     # The log-ins above spent the address's budget, not the students'.
     assert anonymous.data["rateLimit"]["remaining"] < 40
+
+
+DEEP_GRADES = """
+query($f: Int) { courses(first: $f) { edges { node {
+  enrollments(first: $f) { edges { node { grades(first: $f) { edges { node { id } } } } } }
+} } } }
+"""
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        (DEEP_GRADES, {"f": 100}),
+        # graphql-core coerces 100.0 to the Int 100.
+        (DEEP_GRADES, {"f": 100.0}),
+        # A default applies when the variable is left out.
+        (DEEP_GRADES.replace("$f: Int", "$f: Int = 100"), {}),
+    ],
+)
+async def test_cost_counts_coerced_page_sizes(
+    postgres_url: str, query: str, variables: dict[str, object]
+) -> None:
+    settings = make_settings(postgres_url)
+    async with (
+        serve(settings) as server,
+        httpx.AsyncClient(base_url=server.url) as client,
+    ):
+        response = await execute(client, query, variables)
+
+    assert response.error_codes == ["QUERY_TOO_COMPLEX"]
+    assert response.errors[0]["message"].startswith(
+        "The operation costs 2030301 points; the maximum per operation is 20000."
+    )
+
+
+async def test_cost_counts_literal_id_lists(postgres_url: str) -> None:
+    ids = ", ".join(f'"{to_global_id("Course", number)}"' for number in range(1, 41))
+    query = (
+        f"{{ nodes(ids: [{ids}]) {{ ... on Course {{ teacher {{ fullName }} }} }} }}"
+    )
+    async with serve(make_settings(postgres_url)) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            response = await execute(client, query)
+
+    assert response.errors == []
+    assert response.body["extensions"]["cost"]["requested"] == 1 + 40 * 1
+
+
+async def test_introspection_has_a_price(postgres_url: str) -> None:
+    aliased = " ".join(
+        f"s{index}: __schema {{ types {{ name }} }}" for index in range(21)
+    )
+    async with serve(make_settings(postgres_url)) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            one = await execute(client, "{ __schema { types { name } } }")
+            many = await execute(client, f"{{ {aliased} }}")
+
+    assert one.body["extensions"]["cost"]["requested"] == 1000
+    assert many.error_codes == ["QUERY_TOO_COMPLEX"]
+    assert many.errors[0]["message"].startswith("The operation costs 21000 points")
