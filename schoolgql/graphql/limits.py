@@ -15,8 +15,11 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     ValidationContext,
+    Visitor,
     validate,
+    visit,
 )
 from graphql.execution.values import get_variable_values
 from graphql.validation import NoSchemaIntrospectionCustomRule
@@ -26,7 +29,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionResult
 
 from schoolgql.graphql.cost import CostCalculator
-from schoolgql.kit.errors import RateLimited
+from schoolgql.kit.errors import InvalidInput, RateLimited
 
 LIMIT_ERROR_CODE = "QUERY_TOO_COMPLEX"
 # Distinct documents whose validation result is kept.
@@ -222,6 +225,11 @@ class DocumentLimits(SchemaExtension):
             # Execution reports the invalid variables and charges nothing.
             yield
             return
+        nul_error = _find_nul(context.graphql_document, variables.coerced)
+        if nul_error is not None:
+            context.result = ExecutionResult(data=None, errors=[nul_error])
+            yield
+            return
         calculator = CostCalculator(
             schema,
             _fragments(context.graphql_document),
@@ -284,3 +292,48 @@ def _selected_operation(
         if operation.name is not None and operation.name.value == operation_name:
             return operation
     return None
+
+
+def _find_nul(document: DocumentNode, variables: dict[str, Any]) -> GraphQLError | None:
+    """Find a NUL character in the variables or string literals, if any.
+
+    PostgreSQL cannot store U+0000 in text, and no field of this API needs
+    it, so such input is rejected up front on every database alike.
+    """
+    for name, value in variables.items():
+        if _contains_nul(value):
+            return _nul_error(f"variable `${name}`")
+    for node in _string_literals(document):
+        if "\x00" in node.value:
+            return _nul_error("a string in the document")
+    return None
+
+
+def _contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_contains_nul(item) for item in value)
+    if hasattr(value, "__dict__"):
+        return any(_contains_nul(item) for item in vars(value).values())
+    return False
+
+
+def _string_literals(document: DocumentNode) -> list[StringValueNode]:
+    found: list[StringValueNode] = []
+
+    class Collector(Visitor):
+        def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+            found.append(node)
+
+    visit(document, Collector())
+    return found
+
+
+def _nul_error(where: str) -> GraphQLError:
+    error = InvalidInput(
+        f"Text must not contain the NUL character (U+0000); remove it from {where}."
+    )
+    return GraphQLError(error.message, original_error=error)

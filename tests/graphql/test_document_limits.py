@@ -350,3 +350,34 @@ async def test_introspection_has_a_price(postgres_url: str) -> None:
     assert one.body["extensions"]["cost"]["requested"] == 1000
     assert many.error_codes == ["QUERY_TOO_COMPLEX"]
     assert many.errors[0]["message"].startswith("The operation costs 21000 points")
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "where"),
+    [
+        (
+            'mutation($e: String!) { logIn(email: $e, password: "whatever-123") '
+            "{ accessToken } }",
+            {"e": "a\u0000@example.test"},
+            "variable `$e`",
+        ),
+        (
+            '{ courses(filter: { search: "a\\u0000b" }) { edges { node { id } } } }',
+            None,
+            "a string in the document",
+        ),
+    ],
+)
+async def test_nul_character_rejected_everywhere(
+    any_database_url: str, query: str, variables: dict[str, object] | None, where: str
+) -> None:
+    async with serve(make_settings(any_database_url)) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            response = await execute(client, query, variables)
+
+    assert response.status == 200
+    assert response.data is None
+    assert response.error_codes == ["BAD_USER_INPUT"]
+    assert response.errors[0]["message"] == (
+        f"Text must not contain the NUL character (U+0000); remove it from {where}."
+    )
