@@ -23,7 +23,7 @@ from schoolgql.kit.fieldcache import create_field_cache_store
 from schoolgql.kit.ratelimit import create_rate_limiter
 from schoolgql.kit.redis import create_redis
 from schoolgql.mail.outbox import install_dispatcher
-from schoolgql.requests import RequestIdMiddleware
+from schoolgql.requests import MaxBodySizeMiddleware, RequestIdMiddleware
 from schoolgql.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
-    middleware = [Middleware(RequestIdMiddleware)]
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        Middleware(MaxBodySizeMiddleware, max_bytes=settings.max_request_body_bytes),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(

@@ -1,6 +1,7 @@
 """The `schoolgql` command: serve, migrate, seed, export-schema, create-admin, worker."""
 
 import argparse
+import ipaddress
 import asyncio
 import getpass
 import logging
@@ -16,7 +17,7 @@ from schoolgql.database import Database
 from schoolgql.demo import AlreadySeededError, DemoSize, seed_demo
 from schoolgql.kit.errors import InvalidInput
 from schoolgql.logs import configure_logging
-from schoolgql.settings import Settings, get_settings
+from schoolgql.settings import SAMPLE_JWT_SIGNING_KEYS, Settings, get_settings
 
 logger = logging.getLogger("schoolgql.cli")
 
@@ -158,7 +159,18 @@ def _positive_int(text: str) -> int:
 def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    if not _is_loopback(arguments.host) and _uses_public_signing_key(settings):
+        print(
+            f"schoolgql serve: refusing to listen on {arguments.host} with the "
+            "public development JWT signing key, because anyone could forge "
+            "tokens. Set SCHOOLGQL_JWT_SIGNING_KEY to at least 32 random bytes "
+            "(and SCHOOLGQL_ENVIRONMENT=production), or serve on 127.0.0.1.",
+            file=sys.stderr,
+        )
+        return 2
+
     asyncio.run(_prepare_database(settings, demo=arguments.demo))
+    forwarded_allow_ips = settings.forwarded_allow_ips or None
     uvicorn.run(
         "schoolgql.cli:create_served_app",
         factory=True,
@@ -174,8 +186,24 @@ def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
         # has imported the app; uvicorn's default of 5 s restarts workers
         # that import slower, as on a busy two-core machine.
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        # X-Forwarded-For is believed only from the configured proxies; the
+        # client address keys rate and attempt limits.
+        proxy_headers=forwarded_allow_ips is not None,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
     return 0
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _uses_public_signing_key(settings: Settings) -> bool:
+    key = settings.jwt_signing_key.get_secret_value()
+    return not key or key in SAMPLE_JWT_SIGNING_KEYS
 
 
 def create_served_app() -> Starlette:

@@ -81,6 +81,14 @@ class Settings(BaseSettings):
         description="The same attempts per client address per window.",
     )
     credential_attempt_window_seconds: int = Field(default=900, ge=1)
+    forwarded_allow_ips: str = Field(
+        default="",
+        description=(
+            "Comma-separated addresses of reverse proxies whose X-Forwarded-For "
+            "header gives the client address; empty trusts no proxy header."
+        ),
+    )
+    max_request_body_bytes: int = Field(default=1_000_000, ge=1024)
     field_cache_enabled: bool = Field(
         default=True,
         description="Serve fields that declare a TTL from Redis, or memory without it.",
