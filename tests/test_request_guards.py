@@ -6,8 +6,13 @@ import sys
 
 import httpx
 import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from schoolgql import migrations
+from schoolgql.models import User
 from tests.conftest import make_settings, serve
+from tests.factories import create_student
 
 
 async def test_large_declared_body_gets_413(postgres_url: str) -> None:
@@ -91,3 +96,22 @@ def test_serve_refuses_public_key_beyond_loopback(host: str, tmp_path) -> None: 
         in completed.stderr
     )
     assert not (tmp_path / "school.sqlite3").exists()
+
+
+async def test_sqlite_never_reuses_user_ids(sqlite_url: str) -> None:
+
+    engine = create_async_engine(sqlite_url)
+    await migrations.upgrade(engine)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    async with sessions() as session:
+        first = await create_student(session)
+        await session.commit()
+        await session.execute(delete(User).where(User.id == first.id))
+        await session.commit()
+        second = await create_student(session)
+        await session.commit()
+        remaining = (await session.scalars(select(User.id))).all()
+    await engine.dispose()
+
+    assert second.id > first.id
+    assert remaining == [second.id]

@@ -64,6 +64,7 @@ def upgrade() -> None:
             "token_version >= 0", name=op.f("ck_users_token_version_not_negative")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_users_role"), "users", ["role"], unique=False)
     op.create_index(
