@@ -4,6 +4,11 @@ import unicodedata
 
 from schoolgql.kit.errors import InvalidInput
 
+# Invisible format characters (Unicode category Cf), such as the
+# right-to-left override U+202E, can make text display other than it reads.
+# Zero-width joiners and non-joiners stay allowed: scripts and emoji use them.
+_ALLOWED_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
+
 
 def check_single_line(
     value: str, *, field: str, min_length: int, max_length: int
@@ -20,4 +25,14 @@ def check_single_line(
             f"`{field}` must not contain line breaks or control characters.",
             field=field,
         )
+    if any(_is_hidden_format_character(char) for char in value):
+        raise InvalidInput(
+            f"`{field}` must not contain invisible formatting characters, "
+            "such as U+202E (right-to-left override) or U+200B (zero-width space).",
+            field=field,
+        )
     return value
+
+
+def _is_hidden_format_character(char: str) -> bool:
+    return unicodedata.category(char) == "Cf" and char not in _ALLOWED_FORMAT_CHARACTERS
