@@ -16,6 +16,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
 from schoolgql.accounts.errors import InvalidToken
+from schoolgql.kit.pagination import MAX_ID
 from schoolgql.models import Role
 from schoolgql.settings import Settings
 
@@ -156,6 +157,10 @@ class TokenCodec:
         version, token_id, session_id = claims["ver"], claims["jti"], claims["sid"]
         if not (_is_int(version) and _is_int(session_id) and isinstance(token_id, str)):
             raise InvalidToken("the version, token ID or session ID is malformed")
+        # Ids and versions are INTEGER columns; a larger number cannot name a
+        # row and would overflow the database driver.
+        if not all(0 <= number <= MAX_ID for number in (user_id, version, session_id)):
+            raise InvalidToken("the subject, version or session ID is out of range")
 
         return TokenClaims(
             user_id=user_id,
