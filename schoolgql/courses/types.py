@@ -128,7 +128,7 @@ async def _grade_statistics(info: Info, course_id: int) -> "list[AssessmentStati
     from schoolgql.grading.types import AssessmentStatistics, GradeStatistics
 
     loaders = info.context.loaders
-    if await sees_draft_grades(info):
+    if await sees_draft_grades(info, course_id):
         loader = loaders.course_statistics
     else:
         loader = loaders.posted_course_statistics

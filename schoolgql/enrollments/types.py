@@ -87,7 +87,7 @@ class Enrollment(Node):
         from schoolgql.grading.permissions import sees_draft_grades
 
         loaders = info.context.loaders
-        if await sees_draft_grades(info):
+        if await sees_draft_grades(info, self.course_id):
             loader = loaders.weighted_average
         else:
             loader = loaders.posted_weighted_average
@@ -118,7 +118,7 @@ class Enrollment(Node):
 
         request = info.context.page_request("Grade", first, after, last, before)
         loaders = info.context.loaders
-        if await sees_draft_grades(info):
+        if await sees_draft_grades(info, self.course_id):
             loader = loaders.enrollment_grades
         else:
             loader = loaders.posted_enrollment_grades

@@ -110,7 +110,7 @@ class Assessment(Node):
     )
     async def statistics(self, info: Info) -> GradeStatistics:
         loaders = info.context.loaders
-        if await sees_draft_grades(info):
+        if await sees_draft_grades(info, self.course_id):
             loader = loaders.assessment_statistics
         else:
             loader = loaders.posted_assessment_statistics
@@ -127,7 +127,7 @@ class Assessment(Node):
     ) -> Connection["Grade"]:
         request = info.context.page_request("Grade", first, after, last, before)
         loaders = info.context.loaders
-        if await sees_draft_grades(info):
+        if await sees_draft_grades(info, self.course_id):
             loader = loaders.assessment_grades
         else:
             loader = loaders.posted_assessment_grades

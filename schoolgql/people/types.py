@@ -92,7 +92,8 @@ class Student(User):
 
         request = info.context.page_request("Grade", first, after, last, before)
         loaders = info.context.loaders
-        if await sees_draft_grades(info):
+        # A student's grades span courses, so only administrators see drafts.
+        if await sees_draft_grades(info, None):
             loader = loaders.student_grades
         else:
             loader = loaders.posted_student_grades

@@ -128,6 +128,9 @@ async def test_statistics_leave_drafts_out_for_students(
     )
     student = await student_actor(session, client)
     teacher = await teacher_actor(session, client)
+    other_teacher = await teacher_actor(session, client)
+    course.teacher_id = teacher.user.id
+    await session.commit()
     query = """
     query($id: ID!) {
       course(id: $id) { gradeStatistics { statistics { count mean } } }
@@ -140,6 +143,9 @@ async def test_statistics_leave_drafts_out_for_students(
 
     as_student = await execute(client, query, variables, headers=student.headers)
     as_teacher = await execute(client, query, variables, headers=teacher.headers)
+    as_other_teacher = await execute(
+        client, query, variables, headers=other_teacher.headers
+    )
 
     assert as_student.data["course"]["gradeStatistics"] == [
         {"statistics": {"count": 2, "mean": 50.0}},
@@ -153,6 +159,11 @@ async def test_statistics_leave_drafts_out_for_students(
         {"statistics": {"count": 2, "mean": 50.0}},
         {"statistics": {"count": 2, "mean": 95.0}},
     ]
+    # A teacher of another course sees only what students see.
+    assert (
+        as_other_teacher.data["course"]["gradeStatistics"]
+        == as_student.data["course"]["gradeStatistics"]
+    )
 
 
 async def test_weighted_average_per_enrollment(

@@ -59,6 +59,15 @@ query($id: ID!) {
   student(id: $id) { grades { edges { node { score } } } }
 }
 """
+# A student's grades inside one enrollment, where the course's teacher
+# also sees drafts.
+ENROLLMENT_GRADES = """
+query($id: ID!) {
+  student(id: $id) {
+    enrollments { edges { node { grades { edges { node { score } } } } } }
+  }
+}
+"""
 
 
 async def test_record_grade_as_teacher(
@@ -439,7 +448,7 @@ async def test_draft_grades_hidden_until_posted(
         headers=student.headers,
     )
     teacher_list = await execute(
-        client, MY_GRADES, {"id": student_id}, headers=school.teacher.headers
+        client, ENROLLMENT_GRADES, {"id": student_id}, headers=school.teacher.headers
     )
     await execute(
         client, POST, {"id": school.assessment_id}, headers=school.teacher.headers
@@ -451,11 +460,13 @@ async def test_draft_grades_hidden_until_posted(
     assert payload_of(draft_list, "student") == {"grades": {"edges": []}}
     [error] = draft_node.errors
     assert error["message"] == (
-        "This grade is a draft; only teachers and administrators see it."
+        "This grade is a draft; only the course's teacher and administrators see it."
     )
     assert error["extensions"]["code"] == "FORBIDDEN"
     assert payload_of(teacher_list, "student") == {
-        "grades": {"edges": [{"node": {"score": 55.0}}]}
+        "enrollments": {
+            "edges": [{"node": {"grades": {"edges": [{"node": {"score": 55.0}}]}}}]
+        }
     }
     assert payload_of(posted_list, "student") == {
         "grades": {"edges": [{"node": {"score": 55.0}}]}
