@@ -91,13 +91,16 @@ async def save(session: AsyncSession, course: Course) -> Course:
     The unique constraint decides, so two concurrent writes of one code
     cannot both succeed; the savepoint keeps the transaction usable.
     """
+    # Read before the flush: a failed flush expires the instance, and
+    # reading an attribute afterwards would query a failed transaction.
+    code = course.code
     try:
         async with session.begin_nested():
             session.add(course)
             await session.flush()
     except IntegrityError as error:
         if is_unique_violation(error, "courses", ["code"]):
-            raise CourseCodeTaken(course.code) from None
+            raise CourseCodeTaken(code) from None
         raise
     return course
 

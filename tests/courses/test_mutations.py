@@ -2,10 +2,12 @@
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from schoolgql import migrations
 from schoolgql.graphql.relay import to_global_id
 from schoolgql.models import Course, EnrollmentStatus
+from tests.conftest import make_settings, serve
 from tests.factories import (
     create_assessment,
     create_course,
@@ -593,3 +595,47 @@ async def test_delete_course_rejected_for_teacher(
 
     assert top_level_error(response)["code"] == "FORBIDDEN"
     assert len((await snapshot(session, Course))["courses"]) == 1
+
+
+@pytest.mark.parametrize("database", ["postgresql", "sqlite"])
+async def test_update_course_to_taken_code_rejected(
+    database: str, postgres_url: str, sqlite_url: str
+) -> None:
+    url = postgres_url if database == "postgresql" else sqlite_url
+    settings = make_settings(url)
+    if database == "sqlite":
+        engine = create_async_engine(url)
+        await migrations.upgrade(engine)
+        await engine.dispose()
+    async with (
+        serve(settings) as server,
+        httpx.AsyncClient(base_url=server.url) as client,
+    ):
+        async with server.database.session() as session:
+            await create_course(session, code="MATH-101")
+            other = await create_course(session, code="MATH-102")
+            await session.commit()
+            admin = await admin_actor(session, client)
+            before = await snapshot(session, Course)
+
+            response = await execute(
+                client,
+                UPDATE_COURSE,
+                {"id": to_global_id("Course", other.id), "input": {"code": "MATH-101"}},
+                headers=admin.headers,
+            )
+            after = await snapshot(session, Course)
+
+    assert response.status == 200
+    assert payload_of(response, "updateCourse") == {
+        "course": None,
+        "userErrors": [
+            {
+                "field": "code",
+                "message": "Another course already has the code 'MATH-101'; "
+                "choose another code.",
+                "code": "BAD_USER_INPUT",
+            }
+        ],
+    }
+    assert after == before
