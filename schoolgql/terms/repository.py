@@ -31,13 +31,16 @@ async def save(session: AsyncSession, term: Term) -> Term:
     The unique constraint decides, so two concurrent writes of one name
     cannot both succeed; the savepoint keeps the transaction usable.
     """
+    # Read before the flush: a failed flush expires the instance, and
+    # reading an attribute afterwards would query a failed transaction.
+    name = term.name
     try:
         async with session.begin_nested():
             session.add(term)
             await session.flush()
     except IntegrityError as error:
         if is_unique_violation(error, "terms", ["name"]):
-            raise TermNameTaken(term.name) from None
+            raise TermNameTaken(name) from None
         raise
     return term
 

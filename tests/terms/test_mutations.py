@@ -382,3 +382,32 @@ async def test_delete_term_anonymous_rejected(
 
     assert top_level_error(response)["code"] == "UNAUTHENTICATED"
     assert len((await snapshot(session, Term))["terms"]) == 1
+
+
+async def test_update_term_to_taken_name_rejected(
+    session: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    await create_term(session, name="Fall 2026")
+    term = await create_term(session, name="Spring 2027")
+    admin = await admin_actor(session, client)
+    before = await snapshot(session, Term)
+
+    response = await execute(
+        client,
+        UPDATE_TERM,
+        {"id": to_global_id("Term", term.id), "input": {"name": "Fall 2026"}},
+        headers=admin.headers,
+    )
+
+    assert payload_of(response, "updateTerm") == {
+        "term": None,
+        "userErrors": [
+            {
+                "field": "name",
+                "message": "Another term is already named 'Fall 2026'; choose "
+                "another name.",
+                "code": "BAD_USER_INPUT",
+            }
+        ],
+    }
+    assert await snapshot(session, Term) == before
