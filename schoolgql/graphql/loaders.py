@@ -6,16 +6,21 @@ concurrently and an AsyncSession must never be shared between coroutines.
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schoolgql.accounts import repository as accounts
+from schoolgql.attendance import repository as attendance
+from schoolgql.attendance.repository import AttendanceCounts
 from schoolgql.courses import repository as courses
 from schoolgql.database import Database
 from schoolgql.enrollments import repository as enrollments
 from schoolgql.grading import repository as grading
+from schoolgql.grading import statistics
+from schoolgql.grading.statistics import ScoreStatistics
 from schoolgql.kit.pagination import Page, PageRequest
 from schoolgql.models import (
     Admin,
@@ -157,4 +162,30 @@ class Loaders:
             grading.changes_by_grade
         )
         self.user: ByIdLoader[User] = by_id(accounts.get_users_by_ids)
+
+        # Computed figures; the posted variants leave draft grades out.
+        self.weighted_average: ByIdLoader[float] = by_id(
+            partial(statistics.weighted_averages, posted_only=False)
+        )
+        self.posted_weighted_average: ByIdLoader[float] = by_id(
+            partial(statistics.weighted_averages, posted_only=True)
+        )
+        self.assessment_statistics: ByIdLoader[ScoreStatistics] = by_id(
+            partial(statistics.statistics_by_assessment, posted_only=False)
+        )
+        self.posted_assessment_statistics: ByIdLoader[ScoreStatistics] = by_id(
+            partial(statistics.statistics_by_assessment, posted_only=True)
+        )
+        self.course_statistics: ByIdLoader[list[ScoreStatistics]] = by_id(
+            partial(statistics.statistics_by_course, posted_only=False)
+        )
+        self.posted_course_statistics: ByIdLoader[list[ScoreStatistics]] = by_id(
+            partial(statistics.statistics_by_course, posted_only=True)
+        )
+        self.enrollment_attendance: ByIdLoader[AttendanceCounts] = by_id(
+            attendance.counts_by_enrollment
+        )
+        self.student_attendance: ByIdLoader[AttendanceCounts] = by_id(
+            attendance.counts_by_student
+        )
         self.teaches_student = TeachesStudentLoader(database, batch=batch)
