@@ -1,5 +1,6 @@
 """Document limits and the per-client cost budget, checked before execution."""
 
+import enum
 from collections.abc import AsyncIterator, Iterator
 from functools import lru_cache
 from typing import Any
@@ -316,6 +317,10 @@ def _contains_nul(value: Any) -> bool:
         return any(_contains_nul(item) for item in value.values())
     if isinstance(value, list | tuple):
         return any(_contains_nul(item) for item in value)
+    # An enum member's attributes lead back to its class and every member,
+    # so following them never ends; its values are fixed in the schema.
+    if isinstance(value, enum.Enum):
+        return False
     if hasattr(value, "__dict__"):
         return any(_contains_nul(item) for item in vars(value).values())
     return False
