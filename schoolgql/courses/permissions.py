@@ -1,4 +1,4 @@
-"""Permission classes for course rosters."""
+"""Permission classes for course rosters and course results."""
 
 from typing import Any
 
@@ -15,6 +15,14 @@ async def teaches_course(info: Info, viewer: Viewer, course_id: int) -> bool:
     return course is not None and course.teacher_id == viewer.user_id
 
 
+async def studies_or_teaches(info: Info, viewer: Viewer, course_id: int) -> bool:
+    """Return whether the viewer teaches the course or is enrolled in it."""
+    if viewer.is_student:
+        key = (viewer.user_id, course_id)
+        return await info.context.loaders.takes_course.load(key)
+    return await teaches_course(info, viewer, course_id)
+
+
 class TeachesCourse(ViewerRule):
     """Admit the course's teacher and administrators."""
 
@@ -22,3 +30,15 @@ class TeachesCourse(ViewerRule):
 
     async def allows(self, viewer: Viewer, source: Any, info: Info) -> bool:
         return viewer.is_teacher and bool(source.teacher_id == viewer.user_id)
+
+
+class CanSeeCourseResults(ViewerRule):
+    """Admit the course's teacher, its students and administrators."""
+
+    message = (
+        "Only the course's teacher, its students and administrators may see "
+        "its results."
+    )
+
+    async def allows(self, viewer: Viewer, source: Any, info: Info) -> bool:
+        return await studies_or_teaches(info, viewer, source.row_id)

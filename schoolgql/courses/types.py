@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from schoolgql import models
+from schoolgql.courses.permissions import CanSeeCourseResults, TeachesCourse
 from schoolgql.grading.caching import GRADE_FIGURES_CACHE
 from schoolgql.graphql.context import Info
 from schoolgql.graphql.payloads import UserError
@@ -82,7 +83,10 @@ class Course(Node):
         teacher = await info.context.loaders.teacher.load(self.teacher_id)
         return None if teacher is None else Teacher.from_model(teacher)
 
-    @strawberry.field(description="Enrollments in the course, ordered by id.")
+    @strawberry.field(
+        description="Enrollments in the course, ordered by id.",
+        permission_classes=[TeachesCourse],
+    )
     async def enrollments(
         self,
         info: Info,
@@ -102,6 +106,7 @@ class Course(Node):
         description="Score statistics of each assessment, ordered by assessment "
         "id; students and anonymous viewers get them over posted grades only.",
         extensions=[GRADE_FIGURES_CACHE],
+        permission_classes=[CanSeeCourseResults],
     )
     async def grade_statistics(self, info: Info) -> list[AssessmentStatisticsType]:
         return await _grade_statistics(info, self.row_id)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from schoolgql.accounts.viewer import Viewer
+from schoolgql.courses.permissions import teaches_course
 from schoolgql.graphql.context import Info
 from schoolgql.graphql.permissions import ViewerRule
 
@@ -15,3 +16,16 @@ class CanEnroll(ViewerRule):
     async def allows(self, viewer: Viewer, source: Any, info: Info) -> bool:
         return viewer.is_student
 
+
+class CanSeeEnrollment(ViewerRule):
+    """Admit the enrolled student, the course's teacher and administrators."""
+
+    message = (
+        "Only the enrolled student, the course's teacher and administrators "
+        "may see this enrollment."
+    )
+
+    async def allows(self, viewer: Viewer, source: Any, info: Info) -> bool:
+        if viewer.is_student:
+            return bool(source.student_id == viewer.user_id)
+        return await teaches_course(info, viewer, source.course_id)

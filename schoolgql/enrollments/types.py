@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from schoolgql import models
+from schoolgql.enrollments.permissions import CanSeeEnrollment
 from schoolgql.graphql.context import Info
 from schoolgql.graphql.payloads import UserError
 from schoolgql.graphql.relay import (
@@ -44,8 +45,12 @@ class Enrollment(Node):
     row_id: strawberry.Private[int]
     student_id: strawberry.Private[int]
     course_id: strawberry.Private[int]
-    status: EnrollmentStatus = strawberry.field(description="Current status.")
-    enrolled_at: datetime = strawberry.field(description="When the student enrolled.")
+    status: EnrollmentStatus = strawberry.field(
+        description="Current status.", permission_classes=[CanSeeEnrollment]
+    )
+    enrolled_at: datetime = strawberry.field(
+        description="When the student enrolled.", permission_classes=[CanSeeEnrollment]
+    )
 
     @classmethod
     def from_model(cls, enrollment: models.Enrollment) -> "Enrollment":
@@ -58,7 +63,9 @@ class Enrollment(Node):
             enrolled_at=enrollment.enrolled_at,
         )
 
-    @strawberry.field(description="The enrolled student.")
+    @strawberry.field(
+        description="The enrolled student.", permission_classes=[CanSeeEnrollment]
+    )
     async def student(self, info: Info) -> StudentType:
         from schoolgql.people.types import Student
 
@@ -67,7 +74,9 @@ class Enrollment(Node):
             raise LookupError(f"enrollment {self.row_id} has no student")
         return Student.from_model(student)
 
-    @strawberry.field(description="The course enrolled in.")
+    @strawberry.field(
+        description="The course enrolled in.", permission_classes=[CanSeeEnrollment]
+    )
     async def course(self, info: Info) -> CourseType:
         from schoolgql.courses.types import Course
 
@@ -81,7 +90,8 @@ class Enrollment(Node):
         "percentage: SUM(score / maxScore * weight) / SUM(weight) * 100 over the "
         "graded assessments, rounded to 2 decimal places. Null without grades or "
         "when their weights sum to 0; "
-        "students and anonymous viewers get it over posted grades only."
+        "students and anonymous viewers get it over posted grades only.",
+        permission_classes=[CanSeeEnrollment],
     )
     async def weighted_average(self, info: Info) -> float | None:
         from schoolgql.grading.permissions import sees_draft_grades
@@ -103,7 +113,8 @@ class Enrollment(Node):
         return AttendanceSummary.from_counts(counts)
 
     @strawberry.field(
-        description="Grades of this enrollment's student in this course, by id."
+        description="Grades of this enrollment's student in this course, by id.",
+        permission_classes=[CanSeeEnrollment],
     )
     async def grades(
         self,

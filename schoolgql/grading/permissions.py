@@ -5,7 +5,7 @@ from typing import Any
 from strawberry.permission import BasePermission
 
 from schoolgql.accounts.viewer import Viewer
-from schoolgql.courses.permissions import teaches_course
+from schoolgql.courses.permissions import studies_or_teaches, teaches_course
 from schoolgql.graphql.context import Info
 from schoolgql.graphql.permissions import ViewerRule
 from schoolgql.kit.errors import PermissionDenied
@@ -35,6 +35,18 @@ class TeachesAssessment(ViewerRule):
 
     async def allows(self, viewer: Viewer, source: Any, info: Info) -> bool:
         return await teaches_course(info, viewer, source.course_id)
+
+
+class CanSeeAssessmentResults(ViewerRule):
+    """Admit the course's teacher, its students and administrators."""
+
+    message = (
+        "Only the course's teacher, its students and administrators may see "
+        "the results of its assessments."
+    )
+
+    async def allows(self, viewer: Viewer, source: Any, info: Info) -> bool:
+        return await studies_or_teaches(info, viewer, source.course_id)
 
 
 class CanGrade(ViewerRule):

@@ -5,7 +5,13 @@ import strawberry
 
 from schoolgql import models
 from schoolgql.grading.caching import GRADE_FIGURES_CACHE
-from schoolgql.grading.permissions import CanSeeDraftGrade, sees_draft_grades
+from schoolgql.grading.permissions import (
+    CanSeeAssessmentResults,
+    CanSeeDraftGrade,
+    CanSeeGrade,
+    TeachesAssessment,
+    sees_draft_grades,
+)
 from schoolgql.grading.statistics import ScoreStatistics
 from schoolgql.graphql.cache import cacheable
 from schoolgql.graphql.context import Info
@@ -107,6 +113,7 @@ class Assessment(Node):
     @strawberry.field(
         description="Statistics of the scores, computed by the database.",
         extensions=[GRADE_FIGURES_CACHE],
+        permission_classes=[CanSeeAssessmentResults],
     )
     async def statistics(self, info: Info) -> GradeStatistics:
         loaders = info.context.loaders
@@ -116,7 +123,10 @@ class Assessment(Node):
             loader = loaders.posted_assessment_statistics
         return GradeStatistics.from_figures(await loader.load(self.row_id))
 
-    @strawberry.field(description="Grades given for this assessment, ordered by id.")
+    @strawberry.field(
+        description="Grades given for this assessment, ordered by id.",
+        permission_classes=[TeachesAssessment],
+    )
     async def grades(
         self,
         info: Info,
@@ -141,13 +151,16 @@ class Grade(Node):
     assessment_id: strawberry.Private[int]
     enrollment_id: strawberry.Private[int]
     student_id: strawberry.Private[int]
+    course_id: strawberry.Private[int]
     graded_by_id: strawberry.Private[int | None]
     score: float = strawberry.field(
         description="Score, from 0 to the assessment's maxScore; a draft score "
         "only teachers and administrators see until the assessment is posted.",
-        permission_classes=[CanSeeDraftGrade],
+        permission_classes=[CanSeeDraftGrade, CanSeeGrade],
     )
-    graded_at: datetime = strawberry.field(description="When the score was recorded.")
+    graded_at: datetime = strawberry.field(
+        description="When the score was recorded.", permission_classes=[CanSeeGrade]
+    )
 
     @classmethod
     def from_model(cls, grade: models.Grade) -> "Grade":
@@ -157,13 +170,15 @@ class Grade(Node):
             assessment_id=grade.assessment_id,
             enrollment_id=grade.enrollment_id,
             student_id=grade.student_id,
+            course_id=grade.course_id,
             score=float(grade.score),
             graded_at=grade.graded_at,
             graded_by_id=grade.graded_by_id,
         )
 
     @strawberry.field(
-        description="Who recorded the current score; null if that account is gone."
+        description="Who recorded the current score; null if that account is gone.",
+        permission_classes=[CanSeeGrade],
     )
     async def graded_by(self, info: Info) -> UserType | None:
         from schoolgql.accounts.types import user_from_model
@@ -181,14 +196,18 @@ class Grade(Node):
         changes = await info.context.loaders.grade_changes.load(self.row_id)
         return [GradeChange.from_model(change) for change in changes or []]
 
-    @strawberry.field(description="The assessment graded.")
+    @strawberry.field(
+        description="The assessment graded.", permission_classes=[CanSeeGrade]
+    )
     async def assessment(self, info: Info) -> Assessment:
         assessment = await info.context.loaders.assessment.load(self.assessment_id)
         if assessment is None:
             raise LookupError(f"grade {self.row_id} has no assessment")
         return Assessment.from_model(assessment)
 
-    @strawberry.field(description="The graded student.")
+    @strawberry.field(
+        description="The graded student.", permission_classes=[CanSeeGrade]
+    )
     async def student(self, info: Info) -> StudentType:
         from schoolgql.people.types import Student
 
@@ -197,7 +216,10 @@ class Grade(Node):
             raise LookupError(f"grade {self.row_id} has no student")
         return Student.from_model(student)
 
-    @strawberry.field(description="The enrollment the grade belongs to.")
+    @strawberry.field(
+        description="The enrollment the grade belongs to.",
+        permission_classes=[CanSeeGrade],
+    )
     async def enrollment(self, info: Info) -> EnrollmentType:
         from schoolgql.enrollments.types import Enrollment
 

@@ -89,26 +89,33 @@ class PageLoader(DataLoader[PageKey, Page[RowT]], Generic[RowT]):
         return [loaded[key] for key in keys]
 
 
-class TeachesStudentLoader(DataLoader[tuple[int, int], bool]):
-    """Loads whether a teacher teaches a student, by (teacher id, student id)."""
+MembersQuery = Callable[[AsyncSession, int, Sequence[int]], Awaitable[set[int]]]
 
-    def __init__(self, database: Database, *, batch: bool) -> None:
+
+class PairLoader(DataLoader[tuple[int, int], bool]):
+    """Loads whether pairs (owner id, member id) are related, such as a teacher
+    and a student the teacher teaches.
+
+    `query` returns which of the given member ids relate to one owner, so a
+    batch costs one statement per distinct owner.
+    """
+
+    def __init__(self, database: Database, query: MembersQuery, *, batch: bool) -> None:
         super().__init__(batch=batch)
         self._database = database
+        self._query = query
 
     async def batch_load_fn(self, keys: Sequence[tuple[int, int]]) -> list[bool]:
-        students_by_teacher: dict[int, list[int]] = defaultdict(list)
-        for teacher_id, student_id in keys:
-            students_by_teacher[teacher_id].append(student_id)
+        members_by_owner: dict[int, list[int]] = defaultdict(list)
+        for owner_id, member_id in keys:
+            members_by_owner[owner_id].append(member_id)
 
-        taught: set[tuple[int, int]] = set()
+        related: set[tuple[int, int]] = set()
         async with self._database.session() as session:
-            for teacher_id, student_ids in students_by_teacher.items():
-                found = await people.students_taught_by(
-                    session, teacher_id, student_ids
-                )
-                taught.update((teacher_id, student_id) for student_id in found)
-        return [key in taught for key in keys]
+            for owner_id, member_ids in members_by_owner.items():
+                found = await self._query(session, owner_id, member_ids)
+                related.update((owner_id, member_id) for member_id in found)
+        return [key in related for key in keys]
 
 
 class Loaders:
@@ -188,4 +195,8 @@ class Loaders:
         self.student_attendance: ByIdLoader[AttendanceCounts] = by_id(
             attendance.counts_by_student
         )
-        self.teaches_student = TeachesStudentLoader(database, batch=batch)
+        # Keyed by (teacher id, student id) and by (student id, course id).
+        self.teaches_student = PairLoader(
+            database, people.students_taught_by, batch=batch
+        )
+        self.takes_course = PairLoader(database, people.courses_taken_by, batch=batch)

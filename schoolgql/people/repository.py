@@ -42,3 +42,14 @@ async def students_taught_by(
         .distinct()
     )
     return set(await session.scalars(statement))
+
+
+async def courses_taken_by(
+    session: AsyncSession, student_id: int, course_ids: Sequence[int]
+) -> set[int]:
+    """Return those of `course_ids` the student is or was enrolled in."""
+    statement = select(Enrollment.course_id).where(
+        Enrollment.student_id == student_id,
+        Enrollment.course_id.in_(set(course_ids)),
+    )
+    return set(await session.scalars(statement))

@@ -3,7 +3,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schoolgql.graphql.context import Info
 from schoolgql.graphql.payloads import run_mutation
-from schoolgql.graphql.permissions import IsAdmin
+from schoolgql.graphql.permissions import IsAdmin, IsAuthenticated
 from schoolgql.graphql.relay import (
     After,
     Before,
@@ -28,7 +28,10 @@ from schoolgql.people.types import (
 
 @strawberry.type
 class PeopleQuery:
-    @strawberry.field(description="Every student, ordered by id.")
+    @strawberry.field(
+        description="Every student, ordered by id (administrators only).",
+        permission_classes=[IsAdmin],
+    )
     async def students(
         self,
         info: Info,
@@ -42,7 +45,11 @@ class PeopleQuery:
             students = await service.list_students(session, page=page)
         return connection_from_page(students, "Student", Student.from_model)
 
-    @strawberry.field(description="One student by ID.")
+    @strawberry.field(
+        description="One student by ID; its fields answer only to the student, "
+        "the student's teachers and administrators.",
+        permission_classes=[IsAuthenticated],
+    )
     async def student(self, info: Info, id: strawberry.ID) -> Student:
         student_id = parse_typed_global_id(id, type_name="Student", argument="id")
         async with info.context.read_session() as session:

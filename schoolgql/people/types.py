@@ -15,7 +15,7 @@ from schoolgql.graphql.relay import (
     connection_from_page,
     to_global_id,
 )
-from schoolgql.people.permissions import CanSeeStudent
+from schoolgql.people.permissions import CanSeeStudent, IsThisStudent
 
 if TYPE_CHECKING:
     from schoolgql.attendance.types import AttendanceSummary
@@ -33,10 +33,16 @@ AttendanceSummaryType = Annotated[
 
 @strawberry.type(description="A student of the school.")
 class Student(User):
-    student_number: str = strawberry.field(
-        description="School-issued number, unique across students."
+    full_name: str = strawberry.field(
+        description="Full name.", permission_classes=[CanSeeStudent]
     )
-    grade_level: int = strawberry.field(description="Grade level, 1 to 13.")
+    student_number: str = strawberry.field(
+        description="School-issued number, unique across students.",
+        permission_classes=[CanSeeStudent],
+    )
+    grade_level: int = strawberry.field(
+        description="Grade level, 1 to 13.", permission_classes=[CanSeeStudent]
+    )
 
     @classmethod
     def from_model(cls, student: models.Student) -> "Student":
@@ -50,7 +56,10 @@ class Student(User):
             grade_level=student.grade_level,
         )
 
-    @strawberry.field(description="The student's enrollments, ordered by id.")
+    @strawberry.field(
+        description="The student's enrollments, ordered by id.",
+        permission_classes=[IsThisStudent],
+    )
     async def enrollments(
         self,
         info: Info,
@@ -77,7 +86,8 @@ class Student(User):
         return AttendanceSummary.from_counts(counts)
 
     @strawberry.field(
-        description="The student's grades in every course, ordered by id."
+        description="The student's grades in every course, ordered by id.",
+        permission_classes=[IsThisStudent],
     )
     async def grades(
         self,

@@ -4,10 +4,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schoolgql.graphql.relay import to_global_id
-from schoolgql.models import Course, Enrollment
+from schoolgql.models import Course, Enrollment, Student
+from tests.auth import hash_password, headers_for
 from tests.conftest import LiveServer
 from tests.factories import (
     create_assessment,
@@ -80,9 +82,13 @@ async def test_statistics_per_assessment(
         posted={"Even", "Odd", "Empty"},
     )
     await any_session.commit()
+    admin = await admin_actor(any_session, any_client)
 
     response = await execute(
-        any_client, COURSE_STATISTICS, {"id": to_global_id("Course", course.id)}
+        any_client,
+        COURSE_STATISTICS,
+        {"id": to_global_id("Course", course.id)},
+        headers=admin.headers,
     )
 
     assert response.errors == []
@@ -130,6 +136,8 @@ async def test_statistics_leave_drafts_out_for_students(
     teacher = await teacher_actor(session, client)
     other_teacher = await teacher_actor(session, client)
     course.teacher_id = teacher.user.id
+    # Only the course's students, its teacher and administrators see results.
+    await create_enrollment(session, student=student.user, course=course)
     await session.commit()
     query = """
     query($id: ID!) {
@@ -159,11 +167,9 @@ async def test_statistics_leave_drafts_out_for_students(
         {"statistics": {"count": 2, "mean": 50.0}},
         {"statistics": {"count": 2, "mean": 95.0}},
     ]
-    # A teacher of another course sees only what students see.
-    assert (
-        as_other_teacher.data["course"]["gradeStatistics"]
-        == as_student.data["course"]["gradeStatistics"]
-    )
+    # A teacher of another course sees none of this course's results.
+    assert as_other_teacher.data is None
+    assert set(as_other_teacher.error_codes) == {"FORBIDDEN"}
 
 
 async def test_weighted_average_per_enrollment(
@@ -201,9 +207,13 @@ async def test_weighted_average_per_enrollment(
         any_session, enrollment=bob_enrollment, assessment=quiz, score=Decimal(25)
     )
     await any_session.commit()
+    admin = await admin_actor(any_session, any_client)
 
     response = await execute(
-        any_client, AVERAGES, {"id": to_global_id("Course", course.id)}
+        any_client,
+        AVERAGES,
+        {"id": to_global_id("Course", course.id)},
+        headers=admin.headers,
     )
 
     assert response.errors == []
@@ -211,25 +221,34 @@ async def test_weighted_average_per_enrollment(
         edge["node"]["student"]["fullName"]: edge["node"]["weightedAverage"]
         for edge in response.data["course"]["enrollments"]["edges"]
     }
-    # (0.8 * 1 + 0.6 * 3) / 4 * 100 = 65
-    assert averages["Ada"] == 65.0
-    assert averages["Bob"] == 50.0
+    # (0.8 * 1 + 0.6 * 3) / 4 * 100 = 65, up to floating-point rounding.
+    assert averages["Ada"] == pytest.approx(65.0)
+    assert averages["Bob"] == pytest.approx(50.0)
 
 
 async def test_weighted_average_leaves_drafts_out_for_students(
     session: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    course, _ = await course_with_scores(
+    course, [enrollment] = await course_with_scores(
         session, {"Posted": [80], "Draft": [20]}, posted={"Posted"}
     )
-    student = await student_actor(session, client)
+    await session.commit()
+    # The scores belong to the one enrolled student, who logs in.
+    student = await session.get(Student, enrollment.student_id)
+    assert student is not None
+    student.password_hash = hash_password()
+    await session.commit()
+    student_headers = await headers_for(client, student)
     admin = await admin_actor(session, client)
     variables = {"id": to_global_id("Course", course.id)}
+    own_average = """
+    { me { ... on Student { enrollments { edges { node { weightedAverage } } } } } }
+    """
 
-    as_student = await execute(client, AVERAGES, variables, headers=student.headers)
+    as_student = await execute(client, own_average, headers=student_headers)
     as_admin = await execute(client, AVERAGES, variables, headers=admin.headers)
 
-    [student_view] = as_student.data["course"]["enrollments"]["edges"]
+    [student_view] = as_student.data["me"]["enrollments"]["edges"]
     [admin_view] = as_admin.data["course"]["enrollments"]["edges"]
     assert student_view["node"]["weightedAverage"] == 80.0
     assert admin_view["node"]["weightedAverage"] == 50.0
@@ -244,6 +263,7 @@ async def test_computed_fields_batched(
         posted={"A", "B"},
     )
     await session.commit()
+    admin = await admin_actor(session, client)
     query = """
     query($id: ID!) {
       course(id: $id) {
@@ -255,7 +275,10 @@ async def test_computed_fields_batched(
 
     with server.count_statements() as counter:
         response = await execute(
-            client, query, {"id": to_global_id("Course", course.id)}
+            client,
+            query,
+            {"id": to_global_id("Course", course.id)},
+            headers=admin.headers,
         )
 
     assert response.errors == []
