@@ -20,6 +20,11 @@ from schoolgql.accounts.validation import (
 )
 from schoolgql.accounts.viewer import Viewer
 from schoolgql.kit.errors import InvalidInput
+from schoolgql.mail.service import (
+    queue_invitation,
+    queue_password_changed,
+    queue_welcome,
+)
 from schoolgql.models import Admin, Student, Teacher, User
 
 
@@ -48,6 +53,7 @@ async def create_student(
         is_active=True,
     )
     await repository.add_user(session, student)
+    queue_welcome(session, user_id=student.id)
     return student
 
 
@@ -76,6 +82,9 @@ async def create_teacher(
         is_active=True,
     )
     await repository.add_user(session, teacher)
+    # The invitation carries a link to choose a password, even when the
+    # administrator set one.
+    queue_invitation(session, user_id=teacher.id)
     return teacher
 
 
@@ -89,13 +98,15 @@ async def create_admin(
     password: str | None,
 ) -> Admin:
     require_admin(viewer)
-    return await create_first_admin(
+    admin = await create_first_admin(
         session,
         passwords=security.passwords,
         email=email,
         full_name=full_name,
         password=password,
     )
+    queue_welcome(session, user_id=admin.id)
+    return admin
 
 
 async def create_first_admin(
@@ -133,6 +144,7 @@ async def reset_password(
     check_new_password(new_password, email=user.email, field="newPassword")
     user.password_hash = await security.passwords.hash(new_password)
     await revoke_all_tokens(session, security, user)
+    queue_password_changed(session, user_id=user.id, token_version=user.token_version)
     return user
 
 

@@ -1,7 +1,7 @@
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schoolgql.accounts import administration, service
+from schoolgql.accounts import administration, password_reset, service
 from schoolgql.accounts.types import (
     AuthPayload,
     CreateAdminInput,
@@ -15,6 +15,7 @@ from schoolgql.accounts.types import (
     UserPayload,
     user_from_model,
 )
+from schoolgql.graphql.attempts import AttemptLimit, email_argument
 from schoolgql.graphql.context import Info
 from schoolgql.graphql.payloads import run_mutation
 from schoolgql.graphql.permissions import IsAdmin, IsAuthenticated
@@ -271,6 +272,40 @@ class AccountMutation:
             return UserPayload.from_model(admin)
 
         return await run_mutation(info, UserPayload.failed, action)
+
+    @strawberry.mutation(
+        description="Mail a link that sets a new password to the account with "
+        "this address. Returns `done: true` whether or not such an account "
+        "exists, so the answer reveals no account.",
+        extensions=[AttemptLimit("requestPasswordReset", account_of=email_argument())],
+    )
+    async def request_password_reset(self, info: Info, email: str) -> DonePayload:
+        async def action(session: AsyncSession) -> DonePayload:
+            await password_reset.request_password_reset(session, None, email=email)
+            return DonePayload(done=True)
+
+        return await run_mutation(info, DonePayload.failed, action)
+
+    @strawberry.mutation(
+        description="Set a new password with the token of a mailed link, from "
+        "`requestPasswordReset` or an invitation. The token works once and "
+        "expires; every token of the account is revoked, so log in again.",
+        extensions=[AttemptLimit("resetPasswordWithToken")],
+    )
+    async def reset_password_with_token(
+        self, info: Info, token: str, new_password: str
+    ) -> DonePayload:
+        async def action(session: AsyncSession) -> DonePayload:
+            await password_reset.reset_password(
+                session,
+                None,
+                security=info.context.security,
+                token=token,
+                new_password=new_password,
+            )
+            return DonePayload(done=True)
+
+        return await run_mutation(info, DonePayload.failed, action)
 
     @strawberry.mutation(
         description="Set a user's password and revoke every token the user "

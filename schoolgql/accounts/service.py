@@ -33,6 +33,7 @@ from schoolgql.accounts.validation import (
 )
 from schoolgql.accounts.viewer import Viewer
 from schoolgql.kit.errors import InvalidInput, PermissionDenied, Unauthenticated
+from schoolgql.mail.service import queue_password_changed, queue_welcome
 from schoolgql.models import Admin, RefreshTokenFamily, Student, User
 
 SIGN_UP_CODE_MAX_LENGTH = 200
@@ -103,6 +104,7 @@ async def sign_up_student(
         is_active=True,
     )
     await repository.add_user(session, student)
+    queue_welcome(session, user_id=student.id)
     return await _start_session(session, security, student, client=client)
 
 
@@ -135,6 +137,7 @@ async def sign_up_admin(
         is_active=True,
     )
     await repository.add_user(session, admin)
+    queue_welcome(session, user_id=admin.id)
     return await _start_session(session, security, admin, client=client)
 
 
@@ -234,6 +237,7 @@ async def change_password(
         security, new_password, email=user.email, field="newPassword"
     )
     await revoke_all_tokens(session, security, user)
+    queue_password_changed(session, user_id=user.id, token_version=user.token_version)
     return await _start_session(session, security, user, client=client)
 
 
