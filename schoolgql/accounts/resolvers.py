@@ -46,13 +46,16 @@ class AccountQuery:
         async with info.context.read_session() as session:
             families = await service.list_sessions(session, viewer)
         current_id = 0 if viewer is None else viewer.session_id
-        return [Session.from_model(family, current_id=current_id) for family in families]
+        return [
+            Session.from_model(family, current_id=current_id) for family in families
+        ]
 
 
 @strawberry.type
 class AccountMutation:
     @strawberry.mutation(
         description="Create a student account and log it in.",
+        extensions=[AttemptLimit("signUpStudent", account_of=email_argument())],
     )
     async def sign_up_student(
         self, info: Info, input: SignUpStudentInput
@@ -77,6 +80,7 @@ class AccountMutation:
     @strawberry.mutation(
         description="Create an administrator account; needs the sign-up code "
         "that the operators configured, and is off without one.",
+        extensions=[AttemptLimit("signUpAdmin", account_of=email_argument())],
     )
     async def sign_up_admin(self, info: Info, input: SignUpAdminInput) -> AuthPayload:
         async def action(session: AsyncSession) -> AuthPayload:
@@ -98,6 +102,7 @@ class AccountMutation:
     @strawberry.mutation(
         description="Log in with email and password, whatever the role; "
         "`role` in the payload tells which.",
+        extensions=[AttemptLimit("logIn", account_of=email_argument())],
     )
     async def log_in(self, info: Info, email: str, password: str) -> AuthPayload:
         async def action(session: AsyncSession) -> AuthPayload:
@@ -118,6 +123,7 @@ class AccountMutation:
         description="Trade a refresh token for a new pair; the old one is "
         "retired. Send it as the argument or as `Authorization: Bearer "
         "<refresh token>`. Presenting a retired token revokes its session.",
+        extensions=[AttemptLimit("refreshToken")],
     )
     async def refresh_token(
         self, info: Info, refresh_token: str | None = None
@@ -159,6 +165,7 @@ class AccountMutation:
         description="Set a new password. Every earlier token stops working, "
         "and the payload carries tokens of a new session.",
         permission_classes=[IsAuthenticated],
+        extensions=[AttemptLimit("changePassword", per_viewer=True)],
     )
     async def change_password(
         self, info: Info, current_password: str, new_password: str
@@ -213,7 +220,9 @@ class AccountMutation:
         description="Create a student account (administrators only).",
         permission_classes=[IsAdmin],
     )
-    async def create_student(self, info: Info, input: CreateStudentInput) -> UserPayload:
+    async def create_student(
+        self, info: Info, input: CreateStudentInput
+    ) -> UserPayload:
         viewer = await info.context.viewer()
 
         async def action(session: AsyncSession) -> UserPayload:
@@ -235,7 +244,9 @@ class AccountMutation:
         description="Create a teacher account (administrators only).",
         permission_classes=[IsAdmin],
     )
-    async def create_teacher(self, info: Info, input: CreateTeacherInput) -> UserPayload:
+    async def create_teacher(
+        self, info: Info, input: CreateTeacherInput
+    ) -> UserPayload:
         viewer = await info.context.viewer()
 
         async def action(session: AsyncSession) -> UserPayload:

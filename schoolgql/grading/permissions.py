@@ -65,20 +65,35 @@ class CanSeeDraftGrade(BasePermission):
     viewers; this rule covers a draft grade fetched by its ID.
     """
 
-    message = "This grade is a draft; only teachers and administrators see it."
+    message = (
+        "This grade is a draft; only the course's teacher and administrators see it."
+    )
 
     async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         loader = info.context.loaders.assessment
         assessment = await loader.load(source.assessment_id)
-        if assessment is not None and assessment.grades_posted_at is not None:
+        if assessment is None:
+            return False
+        if assessment.grades_posted_at is not None:
             return True
-        return await sees_draft_grades(info)
+        return await sees_draft_grades(info, assessment.course_id)
 
     def on_unauthorized(self) -> None:
         raise PermissionDenied(self.message)
 
 
-async def sees_draft_grades(info: Info) -> bool:
-    """Return whether the viewer sees draft grades and what is computed from them."""
+async def sees_draft_grades(info: Info, course_id: int | None) -> bool:
+    """Return whether the viewer sees a course's draft grades and their figures.
+
+    Administrators do, and so does the course's teacher. Without a course
+    (figures across courses), only administrators do.
+    """
     viewer = await info.context.viewer()
-    return viewer is not None and (viewer.is_admin or viewer.is_teacher)
+    if viewer is None:
+        return False
+    if viewer.is_admin:
+        return True
+    if not viewer.is_teacher or course_id is None:
+        return False
+    course = await info.context.loaders.course.load(course_id)
+    return course is not None and course.teacher_id == viewer.user_id

@@ -57,7 +57,7 @@ class ByIdLoader(DataLoader[int, RowT | None], Generic[RowT]):
         self._query = query
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[RowT | None]:
-        async with self._database.session() as session:
+        async with self._database.read_session() as session:
             return await self._query(session, keys)
 
 
@@ -81,7 +81,7 @@ class PageLoader(DataLoader[PageKey, Page[RowT]], Generic[RowT]):
             parents_by_page[page].append(parent_id)
 
         loaded: dict[PageKey, Page[RowT]] = {}
-        async with self._database.session() as session:
+        async with self._database.read_session() as session:
             for page, parent_ids in parents_by_page.items():
                 pages = await self._query(session, parent_ids, page)
                 for parent_id, parent_page in zip(parent_ids, pages, strict=True):
@@ -111,7 +111,7 @@ class PairLoader(DataLoader[tuple[int, int], bool]):
             members_by_owner[owner_id].append(member_id)
 
         related: set[tuple[int, int]] = set()
-        async with self._database.session() as session:
+        async with self._database.read_session() as session:
             for owner_id, member_ids in members_by_owner.items():
                 found = await self._query(session, owner_id, member_ids)
                 related.update((owner_id, member_id) for member_id in found)
