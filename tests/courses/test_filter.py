@@ -170,8 +170,9 @@ INVALID_SEARCHES = {
         "math\nhistory",
         "`filter.search` must not contain line breaks or control characters.",
     ),
-    "NUL character": (
-        "math\x00",
+    # A NUL character is rejected for every field before execution.
+    "control character": (
+        "math\x07",
         "`filter.search` must not contain line breaks or control characters.",
     ),
 }
