@@ -69,12 +69,14 @@ async def update(
 async def archive(
     session: AsyncSession, viewer: Viewer | None, *, term_id: int
 ) -> Term:
-    """Archive a term: it keeps its courses and records, and closes enrollment."""
+    """Archive a term and its courses: they keep their records and take no changes."""
     require_admin(viewer)
     term = await _lock(session, term_id)
     if term.archived_at is None:
         term.archived_at = datetime.now(UTC)
         term.enrollment_open = False
+        # Every write to a course checks the course's own archive date.
+        await repository.archive_courses(session, term.id, term.archived_at)
     return await repository.save(session, term)
 
 

@@ -1,6 +1,7 @@
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,3 +54,15 @@ async def count_courses(session: AsyncSession, term_id: int) -> int:
 async def delete(session: AsyncSession, term: Term) -> None:
     await session.delete(term)
     await session.flush()
+
+
+async def archive_courses(
+    session: AsyncSession, term_id: int, archived_at: datetime
+) -> None:
+    """Archive the term's courses that are not archived yet."""
+    statement = (
+        update(Course)
+        .where(Course.term_id == term_id, Course.archived_at.is_(None))
+        .values(archived_at=archived_at)
+    )
+    await session.execute(statement)

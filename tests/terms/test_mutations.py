@@ -411,3 +411,42 @@ async def test_update_term_to_taken_name_rejected(
         ],
     }
     assert await snapshot(session, Term) == before
+
+
+async def test_archived_term_freezes_its_courses(
+    session: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    term = await create_term(session, name="Old")
+    course = await create_course(session, term_id=term.id, code="OLD-1", title="Old")
+    other = await create_course(session, code="NEW-1")
+    admin = await admin_actor(session, client)
+
+    await execute(
+        client,
+        ARCHIVE_TERM,
+        {"id": to_global_id("Term", term.id)},
+        headers=admin.headers,
+    )
+    response = await execute(
+        client,
+        'mutation($id: ID!) { updateCourse(id: $id, input: { title: "New" }) '
+        "{ course { title } userErrors { field message code } } }",
+        {"id": to_global_id("Course", course.id)},
+        headers=admin.headers,
+    )
+
+    assert payload_of(response, "updateCourse") == {
+        "course": None,
+        "userErrors": [
+            {
+                "field": "id",
+                "message": "Course OLD-1 is archived and takes no changes.",
+                "code": "ARCHIVED",
+            }
+        ],
+    }
+    await session.refresh(course)
+    await session.refresh(other)
+    assert course.title == "Old"
+    assert course.archived_at is not None
+    assert other.archived_at is None
