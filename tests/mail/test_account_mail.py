@@ -198,6 +198,8 @@ async def test_expired_reset_link_rejected(
     api: httpx.AsyncClient, live: LiveServer, smtp_server: SmtpServer
 ) -> None:
     await _sign_up(api, "rosa@example.com")
+    # The worker runs two tasks at once, so the welcome must arrive first.
+    await smtp_server.handler.wait_for(1)
     await execute(api, REQUEST_RESET, {"email": "rosa@example.com"})
     mails = await smtp_server.handler.wait_for(2)
     await wait_until_recorded(live.database, 2)
