@@ -211,6 +211,9 @@ def create_served_app() -> Starlette:
     from schoolgql.app import create_app
     from schoolgql.kit.collector import tune_for_serving
 
+    # Worker processes that uvicorn spawns for --workers do not inherit the
+    # parent's logging set-up, so each configures its own.
+    configure_logging(get_settings().log_level)
     app = create_app()
     tune_for_serving()
     return app
