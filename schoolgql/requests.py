@@ -121,7 +121,7 @@ class BodyTooLarge(Exception):
 
 
 class MaxBodySizeMiddleware:
-    """Answers 413 to a request whose body exceeds `max_bytes`, before it is read whole."""
+    """Return 413 for a request whose body exceeds `max_bytes`, before reading it all."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
@@ -132,10 +132,10 @@ class MaxBodySizeMiddleware:
             await self.app(scope, receive, send)
             return
         for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit():
-                if int(value) > self.max_bytes:
-                    await self._reject(send)
-                    return
+            too_large = value.isdigit() and int(value) > self.max_bytes
+            if name == b"content-length" and too_large:
+                await self._reject(send)
+                return
 
         received = 0
         started = False

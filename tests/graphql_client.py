@@ -1,4 +1,4 @@
-"""Sends GraphQL requests over HTTP and returns the decoded answer."""
+"""Sends GraphQL requests over HTTP and returns the decoded response."""
 
 from dataclasses import dataclass
 from typing import Any

@@ -7,7 +7,7 @@ from schoolgql.graphql.context import Info
 
 @strawberry.type(description="A client's query-cost budget.")
 class RateLimit:
-    capacity: int = strawberry.field(description="Points the budget holds when full.")
+    capacity: int = strawberry.field(description="Points in a full budget.")
     remaining: int = strawberry.field(description="Points left to spend now.")
     refill_per_second: float = strawberry.field(
         description="Points the budget regains each second, up to its capacity."

@@ -17,17 +17,17 @@ from schoolgql.accounts.security import Security
 from schoolgql.accounts.viewer import Viewer
 from schoolgql.database import Database
 from schoolgql.graphql.loaders import Loaders
-from schoolgql.kit.errors import DomainError, Unauthenticated
-from schoolgql.kit.pagination import PageLimits, PageRequest, parse_page_request
 from schoolgql.kit.attempts import AttemptCounter
 from schoolgql.kit.cache import CacheUnavailable
+from schoolgql.kit.errors import DomainError, Unauthenticated
 from schoolgql.kit.fieldcache import FieldCacheStore, pop_changed_tags
+from schoolgql.kit.pagination import PageLimits, PageRequest, parse_page_request
 from schoolgql.kit.ratelimit import TokenBucket
 from schoolgql.models.refresh_token_family import CLIENT_MAX_LENGTH
 from schoolgql.settings import Settings
 
-
 logger = logging.getLogger(__name__)
+
 
 @dataclass
 class RequestContext:
@@ -58,7 +58,9 @@ class RequestContext:
 
     def log_in_as(self, viewer: Viewer) -> None:
         """Resolve the rest of this request as `viewer`, who just logged in."""
-        future: asyncio.Future[Viewer | None] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Viewer | None] = (
+            asyncio.get_running_loop().create_future()
+        )
         future.set_result(viewer)
         self._viewer = future
 
@@ -114,7 +116,7 @@ class RequestContext:
             await self._invalidate(changed_tags)
 
     async def _invalidate(self, tags: list[str]) -> None:
-        """Bump cache tags after a commit, so the next read sees the write."""
+        """Bump cache tags after a commit, so the next read returns the written data."""
         if not tags or self.field_cache is None:
             return
         try:
@@ -136,7 +138,7 @@ class RequestContext:
         return client.host if client else "unknown"
 
     async def client_key(self) -> str:
-        """The key of this client's cost budget: the viewer, else the address.
+        """Return the key of this client's cost budget: the viewer, else the address.
 
         A request with an invalid token is keyed by its address; its fields
         then fail with UNAUTHENTICATED.

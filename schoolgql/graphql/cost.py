@@ -2,7 +2,7 @@
 
 Every field that returns an object costs 1, and leaf fields cost nothing.
 A connection field multiplies the cost of its selection by the page size
-it asks for (`first` or `last`, else the default page size), so
+it requests (`first` or `last`, else the default page size), so
 `courses(first: 20) { edges { node { teacher { fullName } } } }` costs
 1 + 20 * (1 + 1 + 1) = 61.
 """
@@ -35,7 +35,7 @@ PAGE_SIZE_ARGUMENTS = ("first", "last")
 # Fields that report on the server itself are free, so a client can always
 # ask for its budget.
 FREE_FIELDS = frozenset({"rateLimit", "__typename"})
-# Introspection answers are large (a whole schema is megabytes when
+# Introspection results are large (a whole schema is megabytes when
 # aliased), so each selection has a flat price whatever it selects.
 INTROSPECTION_COSTS = {"__schema": 1000, "__type": 100}
 

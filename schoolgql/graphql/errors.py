@@ -18,7 +18,7 @@ INTERNAL_ERROR_MESSAGE = (
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """Whether an error came from a bug rather than from the client's request.
+    """Return whether an error came from a bug rather than from the request.
 
     Errors without a path come from parsing, validation or variable
     coercion, before any resolver runs, so they describe the request,

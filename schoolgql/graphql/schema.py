@@ -14,6 +14,8 @@ from schoolgql.attendance.resolvers import AttendanceMutation, AttendanceQuery
 from schoolgql.courses.resolvers import CourseMutation, CourseQuery
 from schoolgql.enrollments.resolvers import EnrollmentMutation
 from schoolgql.enrollments.types import Enrollment
+from schoolgql.grading.resolvers import GradingMutation
+from schoolgql.grading.types import Assessment, Grade
 from schoolgql.graphql.budget import BudgetQuery
 from schoolgql.graphql.errors import (
     ErrorCodes,
@@ -22,8 +24,6 @@ from schoolgql.graphql.errors import (
 )
 from schoolgql.graphql.limits import DocumentLimits
 from schoolgql.graphql.node import NodeQuery
-from schoolgql.grading.resolvers import GradingMutation
-from schoolgql.grading.types import Assessment, Grade
 from schoolgql.people.resolvers import PeopleMutation, PeopleQuery
 from schoolgql.terms.resolvers import TermMutation, TermQuery
 

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from schoolgql.accounts.security import Security
@@ -151,7 +151,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
 
 
 def _is_request_error(result: ExecutionResult) -> bool:
-    """Whether the request failed before execution (parse, validation, variables)."""
+    """Return whether the request failed before execution, in parsing or validation."""
     if result.data is not None or not result.errors:
         return False
     return all(error.path is None for error in result.errors)

@@ -1,7 +1,7 @@
 """Counters of credential attempts in fixed time windows.
 
 Each key counts attempts from the first one in its window until the window
-expires. Redis holds the counters for every server process; one Lua script
+expires. Redis stores the counters for every server process, and one Lua script
 increments all keys of an attempt, so concurrent attempts count exactly.
 """
 

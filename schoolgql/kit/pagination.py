@@ -23,7 +23,7 @@ MAX_CURSOR_LENGTH = 100
 
 @dataclass(frozen=True, slots=True)
 class PageRequest:
-    """Which rows of a connection to load, ordered by id."""
+    """A request for one page of a connection, ordered by id."""
 
     limit: int
     after_id: int | None = None

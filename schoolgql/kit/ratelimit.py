@@ -62,7 +62,7 @@ class TokenBucket(Protocol):
     refill_per_second: float
 
     async def spend(self, key: str, cost: int, *, dry_run: bool = False) -> BucketState:
-        """Spend `cost` points from the bucket at `key` if it holds them."""
+        """Spend `cost` points from the bucket at `key` if it contains them."""
         ...
 
 

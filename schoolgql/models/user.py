@@ -35,7 +35,7 @@ class User(Base):
         # One account per address, whatever its case.
         Index("uq_users_email_lower", func.lower(text("email")), unique=True),
         CheckConstraint("token_version >= 0", name="token_version_not_negative"),
-        # SQLite reuses the id of a deleted row unless told not to, and a
+        # SQLite reuses the id of a deleted row unless the table is AUTOINCREMENT, and a
         # token or cache entry of the deleted user would then name the new one.
         {"sqlite_autoincrement": True},
     )

@@ -237,7 +237,7 @@ async def test_resilient_bucket_bounds_a_hung_redis() -> None:
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     port = listener.getsockname()[1]
-    # A server that accepts connections but never answers.
+    # A server that accepts connections but never responds.
     redis = Redis.from_url(
         f"redis://127.0.0.1:{port}/0", socket_timeout=0.2, socket_connect_timeout=0.2
     )
