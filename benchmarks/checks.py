@@ -21,9 +21,10 @@ import orjson
 from sqlalchemy import event
 
 from benchmarks import floor
+from benchmarks.auth import Tokens
 from benchmarks.dataset import Dataset
 from benchmarks.queries import QUERIES, Query
-from benchmarks.servers import Server, System
+from benchmarks.servers import Server, System, schoolgql_environment
 from schoolgql.app import create_app
 from schoolgql.settings import Settings
 
@@ -45,13 +46,18 @@ class StatementCount:
     connection_checkouts: int
 
 
-def fetch_data(server: Server, query: Query, dataset: Dataset) -> Any:
-    """Send the query once and return its `data`; raise if it has errors."""
+def fetch_data(
+    server: Server, query: Query, dataset: Dataset, tokens: Tokens | None
+) -> Any:
+    """Send the query once and return its `data`; raise if it has errors.
+
+    The floor receives the same headers as schoolgql and ignores them.
+    """
     body = b"" if server.system.is_floor else orjson.dumps(query.request_body(dataset))
     request = urllib.request.Request(
         server.query_url(query.name),
         data=body,
-        headers={"content-type": "application/json"},
+        headers={"content-type": "application/json", **query.headers(tokens)},
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=120) as response:
@@ -65,7 +71,11 @@ def fetch_data(server: Server, query: Query, dataset: Dataset) -> Any:
 
 
 def check_same_data(
-    servers: list[Server], queries: list[Query], dataset: Dataset, log_dir: Path
+    servers: list[Server],
+    queries: list[Query],
+    dataset: Dataset,
+    tokens: Tokens | None,
+    log_dir: Path,
 ) -> None:
     """Raise DataMismatchError unless every server returns equal data per query.
 
@@ -75,7 +85,7 @@ def check_same_data(
     for query in queries:
         normalized = {
             server.system.name: json.dumps(
-                fetch_data(server, query, dataset), sort_keys=True, indent=1
+                fetch_data(server, query, dataset, tokens), sort_keys=True, indent=1
             )
             for server in servers
         }
@@ -101,9 +111,20 @@ def q1_with_small_pages() -> str:
 
 
 def count_schoolgql_statements(
-    dataset: Dataset, body: dict[str, Any], system: System
+    dataset: Dataset,
+    body: dict[str, Any],
+    headers: dict[str, str],
+    system: System,
+    jwt_signing_key: str,
 ) -> StatementCount:
-    return asyncio.run(_count_schoolgql(dataset, body, system))
+    """Count the statements of one request to an in-process app of `system`.
+
+    The app gets the same settings as the system's server, including the
+    run's JWT signing key, so the servers' access tokens are valid here.
+    """
+    return asyncio.run(
+        _count_schoolgql(dataset, body, headers, system, jwt_signing_key)
+    )
 
 
 def count_floor_statements(dataset: Dataset, query: Query) -> StatementCount:
@@ -111,14 +132,19 @@ def count_floor_statements(dataset: Dataset, query: Query) -> StatementCount:
 
 
 async def _count_schoolgql(
-    dataset: Dataset, body: dict[str, Any], system: System
+    dataset: Dataset,
+    body: dict[str, Any],
+    headers: dict[str, str],
+    system: System,
+    jwt_signing_key: str,
 ) -> StatementCount:
-    settings = Settings(
-        database_url=dataset.sqlalchemy_url,
-        use_dataloaders=system.use_dataloaders,
-        field_cache_enabled=system.field_cache,
-        log_level="WARNING",
-    )
+    environment = schoolgql_environment(system, dataset, jwt_signing_key)
+    # Pydantic parses the strings as it parses the environment variables.
+    values: dict[str, Any] = {
+        name.removeprefix("SCHOOLGQL_").lower(): value
+        for name, value in environment.items()
+    }
+    settings = Settings(**values)
     app = create_app(settings)
     engine = app.state.database.engine.sync_engine
     counts = {"statements": 0, "checkouts": 0}
@@ -135,11 +161,11 @@ async def _count_schoolgql(
             transport=transport, base_url="http://app"
         ) as client:
             # The first request also opens connections and fills caches.
-            warm_up = await client.post("/graphql", json=body)
+            warm_up = await client.post("/graphql", json=body, headers=headers)
             warm_up.raise_for_status()
             event.listen(engine, "before_cursor_execute", count_statement)
             event.listen(engine, "checkout", count_checkout)
-            response = await client.post("/graphql", json=body)
+            response = await client.post("/graphql", json=body, headers=headers)
             response.raise_for_status()
     finally:
         await app.state.database.dispose()

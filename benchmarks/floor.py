@@ -67,9 +67,14 @@ ENROLLMENTS_OF_STUDENT = """
 SELECT status, course_id FROM enrollments
 WHERE student_id = $1 ORDER BY id LIMIT $2
 """
+# A student sees only the grades of assessments whose grades are posted.
 GRADES_OF_STUDENT = """
 SELECT score, assessment_id FROM grades
-WHERE student_id = $1 ORDER BY id LIMIT $2
+WHERE student_id = $1
+  AND assessment_id IN (
+    SELECT id FROM assessments WHERE grades_posted_at IS NOT NULL
+  )
+ORDER BY id LIMIT $2
 """
 COURSES_BY_IDS = "SELECT id, code, title FROM courses WHERE id = ANY($1::int[])"
 ASSESSMENTS_BY_IDS = """

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import checks, dataset, load, report, servers
+from benchmarks import auth, checks, dataset, load, report, servers
 from benchmarks.queries import QUERIES, Query
 from benchmarks.servers import SYSTEMS, Server
 
@@ -37,23 +37,41 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"benchmarks: {problem}", file=sys.stderr)
         return 2
 
+    estimated_minutes = _estimate_minutes(arguments)
+    if estimated_minutes * 60 > servers.ACCESS_TOKEN_LIFETIME_SECONDS:
+        print(
+            f"benchmarks: the run would take about {estimated_minutes:.0f} min, "
+            "longer than the access tokens stay valid "
+            f"({servers.ACCESS_TOKEN_LIFETIME_SECONDS // 3600} h); lower "
+            "--duration, --warmup or --rounds",
+            file=sys.stderr,
+        )
+        return 2
+
     queries = [QUERIES[name] for name in arguments.queries]
     systems = [SYSTEMS[name] for name in arguments.systems]
     started_at = datetime.now(UTC)
     run_dir = RUNS_DIR / started_at.strftime("%Y%m%dT%H%M%SZ")
     run_dir.mkdir(parents=True)
-    _log(f"writing logs to {run_dir}; about {_estimate_minutes(arguments):.0f} min")
+    _log(f"writing logs to {run_dir}; about {estimated_minutes:.0f} min")
 
+    jwt_signing_key = servers.new_jwt_signing_key()
     database = dataset.create(arguments.postgres_url)
     running: list[Server] = []
     try:
         seed_log: list[str] = []
         _log(f"seeding database {database.name}")
         database = dataset.migrate_and_seed(database, log=seed_log)
+        dataset.post_all_grades(database, log=seed_log)
+        database = dataset.create_accounts(database, log=seed_log)
         for system in systems:
             running.append(
                 servers.start(
-                    system, database, cpu=arguments.server_cpu, log_dir=run_dir
+                    system,
+                    database,
+                    cpu=arguments.server_cpu,
+                    log_dir=run_dir,
+                    jwt_signing_key=jwt_signing_key,
                 )
             )
         _log(
@@ -61,10 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             + ", ".join(f"{s.system.name} (pid {s.process.pid})" for s in running)
         )
         idle_rss_kib = {server.system.name: server.rss_kib() for server in running}
+        tokens = _log_in(running, database)
 
-        checks.check_same_data(running, queries, database, run_dir)
+        checks.check_same_data(running, queries, database, tokens, run_dir)
         _log("every system returned the same data")
-        statements = _count_statements(database, queries, systems)
+        statements = _count_statements(
+            database, queries, systems, tokens, jwt_signing_key
+        )
         _log(f"SQL statements per request: {json.dumps(statements)}")
 
         settings = load.LoadSettings(
@@ -73,7 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout_seconds=arguments.timeout,
             cpu=arguments.client_cpu,
         )
-        runs, rss_reset = _run_load(running, queries, database, settings, arguments)
+        runs, rss_reset = _run_load(
+            running, queries, database, tokens, settings, arguments
+        )
 
         result = {
             "started_at": started_at.isoformat(timespec="seconds"),
@@ -199,10 +222,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log_in(running: list[Server], database: dataset.Dataset) -> auth.Tokens | None:
+    """Log in on the first schoolgql server; None when only the floor runs.
+
+    The servers share one signing key and one database, so the tokens are
+    valid on each of them. The floor ignores the Authorization header.
+    """
+    for server in running:
+        if not server.system.is_floor:
+            tokens = auth.log_in_viewers(server.base_url, database)
+            _log(f"logged in as the administrator and the student on {server.base_url}")
+            return tokens
+    return None
+
+
 def _run_load(
     running: list[Server],
     queries: list[Query],
     database: dataset.Dataset,
+    tokens: auth.Tokens | None,
     settings: load.LoadSettings,
     arguments: argparse.Namespace,
 ) -> tuple[list[dict[str, Any]], bool]:
@@ -219,7 +257,7 @@ def _run_load(
                 load.run_wrk(
                     server.query_url(query.name),
                     query.name,
-                    query.script_arguments(database),
+                    query.script_arguments(database, tokens),
                     warmup,
                 )
                 _wait_until_idle(server)
@@ -238,7 +276,7 @@ def _run_load(
                 measured = load.run_wrk(
                     server.query_url(query.name),
                     query.name,
-                    query.script_arguments(database),
+                    query.script_arguments(database, tokens),
                     settings,
                 )
                 peak_rss_kib = server.peak_rss_kib()
@@ -277,21 +315,33 @@ def _wait_until_idle(server: Server) -> None:
 
 
 def _count_statements(
-    database: dataset.Dataset, queries: list[Query], systems: list[servers.System]
+    database: dataset.Dataset,
+    queries: list[Query],
+    systems: list[servers.System],
+    tokens: auth.Tokens | None,
+    jwt_signing_key: str,
 ) -> dict[str, dict[str, dict[str, int]]]:
     counts: dict[str, dict[str, dict[str, int]]] = {}
-    bodies = {query.name: query.request_body(database) for query in queries}
-    if "q1" in bodies:
-        bodies["q1_small_pages"] = {"query": checks.q1_with_small_pages()}
+    requests = {
+        query.name: (query.request_body(database), query.headers(tokens))
+        for query in queries
+    }
+    if "q1" in requests:
+        requests["q1_small_pages"] = (
+            {"query": checks.q1_with_small_pages()},
+            QUERIES["q1"].headers(tokens),
+        )
 
-    for name, body in bodies.items():
+    for name, (body, headers) in requests.items():
         for system in systems:
             if system.is_floor:
                 if name not in QUERIES:
                     continue
                 count = checks.count_floor_statements(database, QUERIES[name])
             else:
-                count = checks.count_schoolgql_statements(database, body, system)
+                count = checks.count_schoolgql_statements(
+                    database, body, headers, system, jwt_signing_key
+                )
             counts.setdefault(name, {})[system.name] = {
                 "statements": count.statements,
                 "connection_checkouts": count.connection_checkouts,

@@ -12,10 +12,14 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.dataset import Dataset
+from benchmarks.dataset import BCRYPT_COST, Dataset
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+# The maximum that Settings.access_token_lifetime_seconds allows. The
+# access tokens are obtained once, after the servers start, and must stay
+# valid until the run ends.
+ACCESS_TOKEN_LIFETIME_SECONDS = 24 * 3600
 START_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 15.0
 IDLE_TIMEOUT_SECONDS = 120.0
@@ -114,14 +118,32 @@ class Server:
         return int(fields[11]) + int(fields[12])
 
 
-def start(system: System, dataset: Dataset, *, cpu: int, log_dir: Path) -> Server:
+def new_jwt_signing_key() -> str:
+    """Return a random key for every schoolgql server of one run.
+
+    Production mode requires a key, and with one key for all of them an
+    access token from one server works on each.
+    """
+    return secrets.token_urlsafe(48)
+
+
+def start(
+    system: System,
+    dataset: Dataset,
+    *,
+    cpu: int,
+    log_dir: Path,
+    jwt_signing_key: str,
+) -> Server:
     """Start a server pinned to `cpu` and wait until it responds to /healthz."""
     port = _free_port()
     log_path = log_dir / f"{system.name}.log"
     if system.is_floor:
         command, environment = _floor_command(dataset, port)
     else:
-        command, environment = _schoolgql_command(system, dataset, port)
+        command, environment = _schoolgql_command(
+            system, dataset, port, jwt_signing_key
+        )
 
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -152,8 +174,29 @@ def stop(server: Server) -> None:
         server.process.wait()
 
 
+def schoolgql_environment(
+    system: System, dataset: Dataset, jwt_signing_key: str
+) -> dict[str, str]:
+    """Return the SCHOOLGQL_* variables that configure a schoolgql system."""
+    return {
+        "SCHOOLGQL_DATABASE_URL": dataset.sqlalchemy_url,
+        "SCHOOLGQL_ENVIRONMENT": "production",
+        "SCHOOLGQL_JWT_SIGNING_KEY": jwt_signing_key,
+        "SCHOOLGQL_ACCESS_TOKEN_LIFETIME_SECONDS": str(ACCESS_TOKEN_LIFETIME_SECONDS),
+        "SCHOOLGQL_BCRYPT_COST": str(BCRYPT_COST),
+        "SCHOOLGQL_LOG_LEVEL": "WARNING",
+        # All load comes from one client, so a production budget would
+        # reject most of it. A budget too large to run out keeps the cost
+        # accounting in the measured path.
+        "SCHOOLGQL_RATE_LIMIT_CAPACITY": str(10**12),
+        "SCHOOLGQL_RATE_LIMIT_REFILL_PER_SECOND": str(10**12),
+        "SCHOOLGQL_USE_DATALOADERS": str(system.use_dataloaders).lower(),
+        "SCHOOLGQL_FIELD_CACHE_ENABLED": str(system.field_cache).lower(),
+    }
+
+
 def _schoolgql_command(
-    system: System, dataset: Dataset, port: int
+    system: System, dataset: Dataset, port: int, jwt_signing_key: str
 ) -> tuple[list[str], dict[str, str]]:
     # `schoolgql serve` with one worker runs uvicorn in this very process,
     # with uvloop and httptools, as production does.
@@ -163,17 +206,7 @@ def _schoolgql_command(
     ]  # fmt: skip
     environment = {
         **os.environ,
-        "SCHOOLGQL_DATABASE_URL": dataset.sqlalchemy_url,
-        "SCHOOLGQL_ENVIRONMENT": "production",
-        "SCHOOLGQL_JWT_SIGNING_KEY": secrets.token_urlsafe(48),
-        "SCHOOLGQL_LOG_LEVEL": "WARNING",
-        # All load comes from one client, so a production budget would
-        # reject most of it. A budget too large to run out keeps the cost
-        # accounting in the measured path.
-        "SCHOOLGQL_RATE_LIMIT_CAPACITY": str(10**12),
-        "SCHOOLGQL_RATE_LIMIT_REFILL_PER_SECOND": str(10**12),
-        "SCHOOLGQL_USE_DATALOADERS": str(system.use_dataloaders).lower(),
-        "SCHOOLGQL_FIELD_CACHE_ENABLED": str(system.field_cache).lower(),
+        **schoolgql_environment(system, dataset, jwt_signing_key),
     }
     return command, environment
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.auth import Tokens, Viewer
 from benchmarks.dataset import Dataset
 
 QUERIES_DIR = Path(__file__).resolve().parent
@@ -15,6 +16,9 @@ class Query:
     title: str
     # Whether the document takes the Q2 student's ID as `$id`.
     takes_student_id: bool = False
+    # Whose access token the request sends as `Authorization: Bearer`;
+    # None sends no Authorization header.
+    viewer: Viewer | None = None
 
     @property
     def document(self) -> str:
@@ -23,9 +27,25 @@ class Query:
     def variables(self, dataset: Dataset) -> dict[str, Any] | None:
         return {"id": dataset.q2_student_id} if self.takes_student_id else None
 
-    def script_arguments(self, dataset: Dataset) -> list[str]:
-        """Arguments after `--` for the query's Lua script."""
-        return [dataset.q2_student_id] if self.takes_student_id else []
+    def headers(self, tokens: Tokens | None) -> dict[str, str]:
+        """Return the HTTP headers besides the content type.
+
+        `tokens` is None when only the floor runs, which ignores headers.
+        """
+        if self.viewer is None or tokens is None:
+            return {}
+        return {"Authorization": f"Bearer {tokens.token_for(self.viewer)}"}
+
+    def script_arguments(self, dataset: Dataset, tokens: Tokens | None) -> list[str]:
+        """Arguments after `--` for the query's Lua script.
+
+        The student ID comes first where the document takes it, then the
+        access token where the query sends one.
+        """
+        arguments = [dataset.q2_student_id] if self.takes_student_id else []
+        if self.viewer is not None and tokens is not None:
+            arguments.append(tokens.token_for(self.viewer))
+        return arguments
 
     def request_body(self, dataset: Dataset) -> dict[str, Any]:
         body: dict[str, Any] = {"query": self.document}
@@ -38,12 +58,19 @@ class Query:
 QUERIES = {
     query.name: query
     for query in (
-        Query("q1", "Q1 roster: 20 courses, teacher, 50 enrollments with students"),
+        Query(
+            "q1",
+            "Q1 roster as an administrator: 20 courses, teacher, 50 enrollments "
+            "with students",
+            viewer="admin",
+        ),
         Query(
             "q2",
-            "Q2 gradebook: one student, 5 enrollments with courses, 25 grades",
+            "Q2 gradebook as its student: one student, 5 enrollments with "
+            "courses, 25 grades",
             takes_student_id=True,
+            viewer="student",
         ),
-        Query("q3", "Q3 one course by code with its teacher's name"),
+        Query("q3", "Q3 one course by code with its teacher's name, anonymous"),
     )
 }

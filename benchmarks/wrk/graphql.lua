@@ -10,8 +10,9 @@ local function json_string(text)
 end
 
 -- Set the request that every connection repeats. `variables_json` is a
--- JSON object as text, or nil.
-function M.post(document_path, variables_json)
+-- JSON object as text, or nil. With an `access_token` the request sends
+-- `Authorization: Bearer <access_token>`; nil or "" sends no such header.
+function M.post(document_path, variables_json, access_token)
   local file = assert(io.open(document_path, "r"))
   local document = file:read("*a")
   file:close()
@@ -23,6 +24,9 @@ function M.post(document_path, variables_json)
   wrk.method = "POST"
   wrk.body = body .. "}"
   wrk.headers["Content-Type"] = "application/json"
+  if access_token and access_token ~= "" then
+    wrk.headers["Authorization"] = "Bearer " .. access_token
+  end
 end
 
 -- wrk calls setup() and done() in its main Lua state and response() in

@@ -1,9 +1,8 @@
--- Q2, one student's gradebook. Pass the student's global ID after `--`.
+-- Q2, one student's gradebook. Pass the student's global ID after `--`,
+-- then that student's access token.
 package.path = "wrk/?.lua;" .. package.path
 local graphql = require("graphql")
 
 function init(args)
-  -- TODO: log in as the student and query `me` with the access token once
-  -- the demo seed gives students passwords, which it does not do yet.
-  graphql.post("queries/q2.graphql", '{"id":"' .. args[1] .. '"}')
+  graphql.post("queries/q2.graphql", '{"id":"' .. args[1] .. '"}', args[2])
 end

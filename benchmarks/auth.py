@@ -1,0 +1,65 @@
+"""Access tokens for the queries that run as a logged-in viewer."""
+
+import json
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Literal
+
+from benchmarks.dataset import Account, Dataset
+
+# Whose access token a query sends.
+Viewer = Literal["admin", "student"]
+
+LOG_IN_DOCUMENT = """
+mutation LogIn($email: String!, $password: String!) {
+  logIn(email: $email, password: $password) {
+    accessToken
+    userErrors { field message code }
+  }
+}
+"""
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Access tokens of one run; each works on every schoolgql server of it."""
+
+    admin: str = field(repr=False)
+    student: str = field(repr=False)
+
+    def token_for(self, viewer: Viewer) -> str:
+        return self.admin if viewer == "admin" else self.student
+
+
+def log_in_viewers(base_url: str, dataset: Dataset) -> Tokens:
+    """Log in as the administrator and as the Q2 student on the server at `base_url`."""
+    if dataset.admin is None or dataset.q2_student is None:
+        raise RuntimeError("create the accounts with dataset.create_accounts first")
+    return Tokens(
+        admin=log_in(base_url, dataset.admin),
+        student=log_in(base_url, dataset.q2_student),
+    )
+
+
+def log_in(base_url: str, account: Account) -> str:
+    """Log in with the `logIn` mutation over HTTP and return the access token."""
+    body = {
+        "query": LOG_IN_DOCUMENT,
+        "variables": {"email": account.email, "password": account.password},
+    }
+    request = urllib.request.Request(
+        base_url + "/graphql",
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        payload = json.loads(response.read())
+    log_in_payload = (payload.get("data") or {}).get("logIn") or {}
+    token = log_in_payload.get("accessToken")
+    if not isinstance(token, str):
+        problems = payload.get("errors") or log_in_payload.get("userErrors")
+        raise RuntimeError(
+            f"logIn as {account.email} failed: {json.dumps(problems)[:2000]}"
+        )
+    return token
