@@ -3,6 +3,7 @@
 import json
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from benchmarks.dataset import Account, Dataset
@@ -10,14 +11,8 @@ from benchmarks.dataset import Account, Dataset
 # Whose access token a query sends.
 Viewer = Literal["admin", "student"]
 
-LOG_IN_DOCUMENT = """
-mutation LogIn($email: String!, $password: String!) {
-  logIn(email: $email, password: $password) {
-    accessToken
-    userErrors { field message code }
-  }
-}
-"""
+# The logIn mutation that Q4 loads, with `$email` and `$password`.
+LOG_IN_DOCUMENT_PATH = Path(__file__).resolve().parent / "queries" / "q4.graphql"
 
 
 @dataclass(frozen=True)
@@ -44,7 +39,7 @@ def log_in_viewers(base_url: str, dataset: Dataset) -> Tokens:
 def log_in(base_url: str, account: Account) -> str:
     """Log in with the `logIn` mutation over HTTP and return the access token."""
     body = {
-        "query": LOG_IN_DOCUMENT,
+        "query": LOG_IN_DOCUMENT_PATH.read_text(),
         "variables": {"email": account.email, "password": account.password},
     }
     request = urllib.request.Request(

@@ -67,6 +67,50 @@ def run_wrk(
     url: str, query_name: str, script_arguments: list[str], settings: LoadSettings
 ) -> LoadResult:
     """Run wrk with the query's Lua script and return what its done() hook printed."""
+    return start_wrk(url, query_name, script_arguments, settings).wait()
+
+
+class WrkProcess:
+    """A wrk process started in the background, so that two can load at once."""
+
+    def __init__(self, command: list[str], timeout_seconds: float) -> None:
+        self._timeout_seconds = timeout_seconds
+        self._process = subprocess.Popen(
+            command,
+            cwd=BENCHMARKS_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait(self) -> LoadResult:
+        """Wait until wrk exits and return what its done() hook printed."""
+        try:
+            stdout, stderr = self._process.communicate(timeout=self._timeout_seconds)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.communicate()
+            raise RuntimeError(
+                f"wrk did not exit within {self._timeout_seconds:.0f} s"
+            ) from None
+        if self._process.returncode != 0:
+            raise RuntimeError(
+                f"wrk failed with exit status {self._process.returncode}:\n"
+                f"{stdout}\n{stderr}"
+            )
+        return _parse_result(stdout)
+
+    def stop(self) -> None:
+        """Kill wrk by its PID if it still runs, as when a step fails."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
+
+
+def start_wrk(
+    url: str, query_name: str, script_arguments: list[str], settings: LoadSettings
+) -> WrkProcess:
+    """Start wrk with the query's Lua script and return without waiting for it."""
     duration = max(1, round(settings.duration_seconds))
     timeout = max(1, round(settings.timeout_seconds))
     command = [
@@ -80,21 +124,7 @@ def run_wrk(
     ]  # fmt: skip
     if script_arguments:
         command += ["--", *script_arguments]
-
-    completed = subprocess.run(
-        command,
-        cwd=BENCHMARKS_DIR,
-        capture_output=True,
-        text=True,
-        timeout=duration + timeout + 30,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(
-            f"wrk failed with exit status {completed.returncode}:\n"
-            f"{completed.stdout}\n{completed.stderr}"
-        )
-    return _parse_result(completed.stdout)
+    return WrkProcess(command, timeout_seconds=duration + timeout + 30)
 
 
 def _parse_result(output: str) -> LoadResult:

@@ -114,7 +114,7 @@ def render(result: dict[str, Any]) -> str:
         f"{settings['warmup_seconds']:g} s warm-up per system and query, "
         f"{settings['rounds']} rounds in round-robin order.",
         f"- Versions: {versions}.",
-        f"- Machine load: the 1-minute load average was {_load_range(result['runs'])} "
+        f"- Machine load: the 1-minute load average was {_load_range(result)} "
         "during the measured runs, counting this benchmark's own server, wrk "
         "and PostgreSQL.",
         "- RSS after start-up: "
@@ -142,6 +142,8 @@ def render(result: dict[str, Any]) -> str:
         )
     for query_name, systems in result["summary"].items():
         lines += ["", *_query_table(query_name, systems, result["statements"])]
+    if "logins" in result:
+        lines += ["", *_login_table(result["logins"], result["statements"], settings)]
     lines += ["", *_page_size_lines(result["statements"]), "", SECTION_END]
     return "\n".join(lines) + "\n"
 
@@ -192,6 +194,72 @@ def _query_table(
     return lines
 
 
+def _login_table(
+    phase: dict[str, Any],
+    statements: dict[str, dict[str, dict[str, int]]],
+    settings: dict[str, Any],
+) -> list[str]:
+    summary = phase["summary"]
+    system = phase["system"]
+    q3_alone = summary["q3_alone"]
+    q3_busy = summary["q3_with_logins"]
+    logins = summary["logins"]
+    ratio = summary["p99_ratio"]
+    target = summary["target_p99_ratio"]
+    if ratio is None:
+        verdict = "not measured, because a Q3 run completed no request"
+    else:
+        verdict = "met" if summary["target_met"] else "missed"
+    count = statements.get("q4", {}).get(system, {}).get("statements", "?")
+    lines = [
+        f"### {QUERIES['q4'].title}",
+        "",
+        f"Target: Q3's p99 while logins run is at most {target:g} times its p99 "
+        f"alone. On `{system}`, Q3 runs on {phase['q3_connections']} connections, "
+        f"alone and while a second wrk sends `logIn` with the correct "
+        f"password on {phase['login_connections']} connections, from "
+        f"{phase['login_lead_seconds']} s before Q3's run until "
+        f"{phase['login_tail_seconds']} s after it. Both wrk processes run on "
+        f"CPU {settings['client_cpu']}. Each login runs bcrypt at cost "
+        f"{phase['bcrypt_cost']} and sends {count} SQL statements. The login "
+        "rate covers the second wrk's whole run. The 1-minute load average "
+        f"was {_login_load_range(phase['runs'])} during this phase.",
+        "",
+        "| Q3 run | Q3 req/s | Q3 p50 ms | Q3 p99 ms | Q3 errors / requests "
+        "| logins / s | login p50 ms | login p99 ms | login errors / requests |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| alone | " + " | ".join(_load_cells(q3_alone)) + " | - | - | - | - |",
+        "| with logins | "
+        + " | ".join([*_load_cells(q3_busy), *_load_cells(logins)])
+        + " |",
+        "",
+        "Q3 p99 with logins / alone: "
+        + ("-" if ratio is None else f"{ratio:.2f}")
+        + f"; target at most {target:g}: {verdict}.",
+    ]
+    return lines
+
+
+def _login_load_range(runs: list[dict[str, Any]]) -> str:
+    low = [run["load_average_min"] for run in runs]
+    high = [run["load_average_max"] for run in runs]
+    return f"{min(low):.1f} to {max(high):.1f}" if runs else "unknown"
+
+
+def _load_cells(figures: dict[str, Any]) -> list[str]:
+    """Format rate, p50, p99 and errors of one summarized load."""
+    return [
+        _format(figures["requests_per_second"], "{:.1f}"),
+        _format(figures["latency_p50_ms"], "{:.1f}"),
+        _format(figures["latency_p99_ms"], "{:.1f}"),
+        f"{figures['errors']} / {figures['requests']}",
+    ]
+
+
+def _format(value: float | None, form: str) -> str:
+    return "-" if value is None else form.format(value)
+
+
 def _page_size_lines(statements: dict[str, dict[str, dict[str, int]]]) -> list[str]:
     small = statements.get("q1_small_pages")
     full = statements.get("q1")
@@ -221,12 +289,14 @@ def _with_ratio(
     return form.format(value), ratio
 
 
-def _load_range(runs: list[dict[str, Any]]) -> str:
+def _load_range(result: dict[str, Any]) -> str:
     values = [
         run[key]
-        for run in runs
+        for run in result["runs"]
         for key in ("load_average_before", "load_average_after")
     ]
+    for run in result.get("logins", {}).get("runs", []):
+        values += [run["load_average_min"], run["load_average_max"]]
     return f"{min(values):.1f} to {max(values):.1f}" if values else "unknown"
 
 

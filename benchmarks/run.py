@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import auth, checks, dataset, load, report, servers
+from benchmarks import auth, checks, dataset, load, logins, report, servers
 from benchmarks.queries import QUERIES, Query
 from benchmarks.servers import SYSTEMS, Server
 
@@ -49,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
     queries = [QUERIES[name] for name in arguments.queries]
+    # The logIn query has its own phase after the others; see _measure_logins.
+    loaded_queries = [query for query in queries if not query.logs_in]
     systems = [SYSTEMS[name] for name in arguments.systems]
     started_at = datetime.now(UTC)
     run_dir = RUNS_DIR / started_at.strftime("%Y%m%dT%H%M%SZ")
@@ -81,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         idle_rss_kib = {server.system.name: server.rss_kib() for server in running}
         tokens = _log_in(running, database)
 
-        checks.check_same_data(running, queries, database, tokens, run_dir)
+        checks.check_same_data(running, loaded_queries, database, tokens, run_dir)
         _log("every system returned the same data")
         statements = _count_statements(
             database, queries, systems, tokens, jwt_signing_key
@@ -95,8 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             cpu=arguments.client_cpu,
         )
         runs, rss_reset = _run_load(
-            running, queries, database, tokens, settings, arguments
+            running, loaded_queries, database, tokens, settings, arguments
         )
+        login_phase = _measure_logins(running, queries, database, settings, arguments)
 
         result = {
             "started_at": started_at.isoformat(timespec="seconds"),
@@ -111,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "timeout_seconds": arguments.timeout,
                 "server_cpu": arguments.server_cpu,
                 "client_cpu": arguments.client_cpu,
+                "login_connections": arguments.login_connections,
             },
             "machine": report.describe_machine(),
             "versions": report.package_versions(),
@@ -123,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "runs": runs,
             "summary": report.summarize(runs),
         }
+        if login_phase is not None:
+            result["logins"] = login_phase
     finally:
         for server in running:
             servers.stop(server)
@@ -168,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=8,
         help="concurrent HTTP connections wrk keeps open",
+    )
+    parser.add_argument(
+        "--login-connections",
+        type=_positive_int,
+        default=2,
+        help="connections of the second wrk that sends logIn mutations during Q4",
     )
     parser.add_argument(
         "--timeout",
@@ -309,6 +321,33 @@ def _run_load(
     return runs, rss_reset
 
 
+def _measure_logins(
+    running: list[Server],
+    queries: list[Query],
+    database: dataset.Dataset,
+    settings: load.LoadSettings,
+    arguments: argparse.Namespace,
+) -> dict[str, Any] | None:
+    """Run the Q4 phase on the `schoolgql` system; None when it is not selected."""
+    if not any(query.logs_in for query in queries):
+        return None
+    server = next(
+        (server for server in running if server.system == servers.SCHOOLGQL), None
+    )
+    if server is None:
+        _log("NOTE: skipping q4, which runs only on the schoolgql system")
+        return None
+    phase_settings = logins.LoginPhaseSettings(
+        q3=settings,
+        login_connections=arguments.login_connections,
+        rounds=arguments.rounds,
+        warmup_seconds=arguments.warmup,
+    )
+    return logins.measure(
+        server, database, phase_settings, wait_until_idle=_wait_until_idle, log=_log
+    )
+
+
 def _wait_until_idle(server: Server) -> None:
     if not server.wait_until_idle():
         _log(f"NOTE: {server.system.name} was still busy when the next run started")
@@ -333,7 +372,11 @@ def _count_statements(
         )
 
     for name, (body, headers) in requests.items():
+        logs_in = name in QUERIES and QUERIES[name].logs_in
         for system in systems:
+            if logs_in and system != servers.SCHOOLGQL:
+                # Q4 runs only on the schoolgql system.
+                continue
             if system.is_floor:
                 if name not in QUERIES:
                     continue
@@ -350,10 +393,26 @@ def _count_statements(
 
 
 def _estimate_minutes(arguments: argparse.Namespace) -> float:
-    runs = len(arguments.queries) * len(arguments.systems)
+    loaded = [name for name in arguments.queries if not QUERIES[name].logs_in]
+    runs = len(loaded) * len(arguments.systems)
     seconds = runs * (arguments.warmup + arguments.rounds * arguments.duration)
+    if len(loaded) < len(arguments.queries):
+        # Each Q4 round runs Q3 alone and Q3 with logins, which start
+        # earlier and end later.
+        with_logins = (
+            arguments.duration + logins.LOGIN_LEAD_SECONDS + logins.LOGIN_TAIL_SECONDS
+        )
+        seconds += arguments.warmup + logins.LOGIN_LEAD_SECONDS
+        seconds += arguments.rounds * (arguments.duration + with_logins)
     # About a minute more goes to seeding, checks and counting statements.
     return float(seconds + 60) / 60
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
+    return value
 
 
 def _names(choices: dict[str, Any]) -> Any:

@@ -190,6 +190,12 @@ def schoolgql_environment(
         # accounting in the measured path.
         "SCHOOLGQL_RATE_LIMIT_CAPACITY": str(10**12),
         "SCHOOLGQL_RATE_LIMIT_REFILL_PER_SECOND": str(10**12),
+        # Q4 logs in as one account from one address thousands of times a
+        # run, and the default credential attempt limits allow 10 per
+        # account and 50 per address in 15 minutes. Limits too large to
+        # reach keep the attempt counting in the measured path.
+        "SCHOOLGQL_CREDENTIAL_ATTEMPTS_PER_ACCOUNT": str(10**12),
+        "SCHOOLGQL_CREDENTIAL_ATTEMPTS_PER_ADDRESS": str(10**12),
         "SCHOOLGQL_USE_DATALOADERS": str(system.use_dataloaders).lower(),
         "SCHOOLGQL_FIELD_CACHE_ENABLED": str(system.field_cache).lower(),
     }

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.auth import Tokens, Viewer
-from benchmarks.dataset import Dataset
+from benchmarks.dataset import Account, Dataset
 
 QUERIES_DIR = Path(__file__).resolve().parent
 
@@ -19,12 +19,19 @@ class Query:
     # Whose access token the request sends as `Authorization: Bearer`;
     # None sends no Authorization header.
     viewer: Viewer | None = None
+    # Whether the document is the logIn mutation, which takes the Q2
+    # student's `$email` and `$password`. It has its own phase on the
+    # `schoolgql` system only, because the floor has no login.
+    logs_in: bool = False
 
     @property
     def document(self) -> str:
         return (QUERIES_DIR / f"{self.name}.graphql").read_text()
 
     def variables(self, dataset: Dataset) -> dict[str, Any] | None:
+        if self.logs_in:
+            account = _q2_student(dataset)
+            return {"email": account.email, "password": account.password}
         return {"id": dataset.q2_student_id} if self.takes_student_id else None
 
     def headers(self, tokens: Tokens | None) -> dict[str, str]:
@@ -40,8 +47,12 @@ class Query:
         """Arguments after `--` for the query's Lua script.
 
         The student ID comes first where the document takes it, then the
-        access token where the query sends one.
+        access token where the query sends one. The logIn mutation takes the
+        email and the password.
         """
+        if self.logs_in:
+            account = _q2_student(dataset)
+            return [account.email, account.password]
         arguments = [dataset.q2_student_id] if self.takes_student_id else []
         if self.viewer is not None and tokens is not None:
             arguments.append(tokens.token_for(self.viewer))
@@ -72,5 +83,12 @@ QUERIES = {
             viewer="student",
         ),
         Query("q3", "Q3 one course by code with its teacher's name, anonymous"),
+        Query("q4", "Q4 logIn: Q3's latency while logins run", logs_in=True),
     )
 }
+
+
+def _q2_student(dataset: Dataset) -> Account:
+    if dataset.q2_student is None:
+        raise RuntimeError("create the accounts with dataset.create_accounts first")
+    return dataset.q2_student

@@ -4,7 +4,7 @@
 
 local M = {}
 
-local function json_string(text)
+function M.json_string(text)
   local escaped = text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", "\\n")
   return '"' .. escaped .. '"'
 end
@@ -17,7 +17,7 @@ function M.post(document_path, variables_json, access_token)
   local document = file:read("*a")
   file:close()
 
-  local body = '{"query":' .. json_string(document)
+  local body = '{"query":' .. M.json_string(document)
   if variables_json then
     body = body .. ',"variables":' .. variables_json
   end
@@ -39,9 +39,18 @@ function setup(thread)
 end
 
 graphql_errors = 0
+required_pattern = nil
+
+-- Also count a response as a GraphQL error unless its body matches the
+-- Lua pattern `pattern`.
+function M.require_pattern(pattern)
+  required_pattern = pattern
+end
 
 function response(status, headers, body)
   if body and body:find('"errors"', 1, true) then
+    graphql_errors = graphql_errors + 1
+  elseif required_pattern and not (body and body:find(required_pattern)) then
     graphql_errors = graphql_errors + 1
   end
 end
