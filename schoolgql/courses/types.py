@@ -18,6 +18,7 @@ from schoolgql.graphql.relay import (
     connection_from_page,
     to_global_id,
 )
+from schoolgql.graphql.selection import selects
 
 if TYPE_CHECKING:
     from schoolgql.enrollments.types import Enrollment
@@ -98,8 +99,17 @@ class Course(Node):
         from schoolgql.enrollments.types import Enrollment
 
         request = info.context.page_request("Enrollment", first, after, last, before)
-        loader = info.context.loaders.course_enrollments
-        page = await loader.load((self.row_id, request))
+        loaders = info.context.loaders
+        # When the roster shows students, they are joined to the page rather
+        # than loaded by a statement of their own.
+        if selects(info, ("edges", "node", "student")):
+            roster = await loaders.course_enrollments_with_students.load(
+                (self.row_id, request)
+            )
+            return connection_from_page(
+                roster, "Enrollment", Enrollment.from_roster_row
+            )
+        page = await loaders.course_enrollments.load((self.row_id, request))
         return connection_from_page(page, "Enrollment", Enrollment.from_model)
 
     @strawberry.field(

@@ -1,12 +1,13 @@
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from schoolgql import models
 from schoolgql.enrollments.permissions import CanSeeEnrollment
 from schoolgql.graphql.context import Info
+from schoolgql.graphql.execution import resolved_from
 from schoolgql.graphql.payloads import UserError
 from schoolgql.graphql.relay import (
     After,
@@ -45,6 +46,8 @@ class Enrollment(Node):
     row_id: strawberry.Private[int]
     student_id: strawberry.Private[int]
     course_id: strawberry.Private[int]
+    # The student, when the query that loaded the enrollment joined it.
+    loaded_student: strawberry.Private["Student | None"] = None
     status: EnrollmentStatus = strawberry.field(
         description="Current status.", permission_classes=[CanSeeEnrollment]
     )
@@ -63,12 +66,30 @@ class Enrollment(Node):
             enrolled_at=enrollment.enrolled_at,
         )
 
+    @classmethod
+    def from_roster_row(cls, row: Any) -> "Enrollment":
+        """Convert a row of `repository.pages_by_course_with_students`."""
+        from schoolgql.people.types import Student
+
+        converted = cls.from_model(row)
+        converted.loaded_student = Student.from_columns(
+            row.student_id,
+            full_name=row.student_full_name,
+            email=row.student_email,
+            student_number=row.student_number,
+            grade_level=row.student_grade_level,
+        )
+        return converted
+
     @strawberry.field(
         description="The enrolled student.", permission_classes=[CanSeeEnrollment]
     )
+    @resolved_from("loaded_student")
     async def student(self, info: Info) -> StudentType:
         from schoolgql.people.types import Student
 
+        if self.loaded_student is not None:
+            return self.loaded_student
         student = await info.context.loaders.student.load(self.student_id)
         if student is None:
             raise LookupError(f"enrollment {self.row_id} has no student")

@@ -44,6 +44,12 @@ class RequestContext:
     _viewer: "asyncio.Future[Viewer | None] | None" = field(
         default=None, init=False, repr=False
     )
+    # The viewer of `_settled_future` once it finished, read by every plain
+    # field with a permission rule.
+    _settled_future: "asyncio.Future[Viewer | None] | None" = field(
+        default=None, init=False, repr=False
+    )
+    _settled_viewer: Viewer | None = field(default=None, init=False, repr=False)
 
     async def viewer(self) -> Viewer | None:
         """Return the caller, or None when the request has no Authorization header.
@@ -55,6 +61,25 @@ class RequestContext:
             self._viewer = asyncio.ensure_future(self._authenticate())
         # Shielded, so a cancelled resolver does not cancel it for the others.
         return await asyncio.shield(self._viewer)
+
+    def settled_viewer(self) -> tuple[bool, Viewer | None]:
+        """Return (True, viewer) once authentication has finished without an error.
+
+        Returns (False, None) before the first `viewer()` call completes and
+        after a failed one, so callers that need a result now fall back to
+        awaiting `viewer()`.
+        """
+        future = self._viewer
+        if future is None:
+            return False, None
+        if future is self._settled_future:
+            return True, self._settled_viewer
+        if not future.done() or future.cancelled() or future.exception() is not None:
+            return False, None
+        # log_in_as() replaces the future, so a new viewer is read again.
+        self._settled_future = future
+        self._settled_viewer = future.result()
+        return True, self._settled_viewer
 
     def log_in_as(self, viewer: Viewer) -> None:
         """Resolve the rest of this request as `viewer`, who just logged in."""

@@ -304,10 +304,19 @@ def _find_nul(document: DocumentNode, variables: dict[str, Any]) -> GraphQLError
     for name, value in variables.items():
         if _contains_nul(value):
             return _nul_error(f"variable `${name}`")
-    for node in _string_literals(document):
-        if "\x00" in node.value:
-            return _nul_error("a string in the document")
+    if _has_nul_literal(document):
+        return _nul_error("a string in the document")
     return None
+
+
+@lru_cache(maxsize=VALIDATION_CACHE_SIZE)
+def _has_nul_literal(document: DocumentNode) -> bool:
+    """Return whether a string literal of the document contains NUL.
+
+    Cached like validation: the parse cache returns the same document
+    object for the same text.
+    """
+    return any("\x00" in node.value for node in _string_literals(document))
 
 
 def _contains_nul(value: Any) -> bool:

@@ -6,10 +6,11 @@ concurrently and an AsyncSession must never be shared between coroutines.
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schoolgql.accounts import repository as accounts
@@ -119,84 +120,159 @@ class PairLoader(DataLoader[tuple[int, int], bool]):
 
 
 class Loaders:
-    """The loaders of one request; never shared between requests."""
+    """The loaders of one request; never shared between requests.
+
+    Each loader is built on first use, because a request uses a few of them.
+    """
 
     def __init__(self, database: Database, *, batch: bool = True) -> None:
-        def by_id(query: ByIdsQuery[Any]) -> ByIdLoader[Any]:
-            return ByIdLoader(database, query, batch=batch)
+        self._database = database
+        self._batch = batch
 
-        def pages(query: PagesQuery[Any]) -> PageLoader[Any]:
-            return PageLoader(database, query, batch=batch)
+    def _by_id(self, query: ByIdsQuery[RowT]) -> ByIdLoader[RowT]:
+        return ByIdLoader(self._database, query, batch=self._batch)
 
-        self.term: ByIdLoader[Term] = by_id(terms.get_by_ids)
-        self.course: ByIdLoader[Course] = by_id(courses.get_by_ids)
-        self.student: ByIdLoader[Student] = by_id(people.get_students_by_ids)
-        self.teacher: ByIdLoader[Teacher] = by_id(people.get_teachers_by_ids)
-        self.enrollment: ByIdLoader[Enrollment] = by_id(enrollments.get_by_ids)
-        self.assessment: ByIdLoader[Assessment] = by_id(grading.get_assessments_by_ids)
-        self.grade: ByIdLoader[Grade] = by_id(grading.get_grades_by_ids)
-        self.admin: ByIdLoader[Admin] = by_id(accounts.get_admins_by_ids)
+    def _pages(self, query: PagesQuery[RowT]) -> PageLoader[RowT]:
+        return PageLoader(self._database, query, batch=self._batch)
 
-        self.term_courses: PageLoader[Course] = pages(courses.pages_by_term)
-        self.teacher_courses: PageLoader[Course] = pages(courses.pages_by_teacher)
-        self.course_enrollments: PageLoader[Enrollment] = pages(
-            enrollments.pages_by_course
-        )
-        self.student_enrollments: PageLoader[Enrollment] = pages(
-            enrollments.pages_by_student
-        )
-        self.course_assessments: PageLoader[Assessment] = pages(
-            grading.assessment_pages_by_course
-        )
-        self.assessment_grades: PageLoader[Grade] = pages(
-            grading.grade_pages_by_assessment
-        )
-        self.enrollment_grades: PageLoader[Grade] = pages(
-            grading.grade_pages_by_enrollment
-        )
-        self.student_grades: PageLoader[Grade] = pages(grading.grade_pages_by_student)
-        # Grades of posted assessments only, for viewers who see no drafts.
-        self.posted_assessment_grades: PageLoader[Grade] = pages(
-            grading.posted_grade_pages_by_assessment
-        )
-        self.posted_enrollment_grades: PageLoader[Grade] = pages(
-            grading.posted_grade_pages_by_enrollment
-        )
-        self.posted_student_grades: PageLoader[Grade] = pages(
-            grading.posted_grade_pages_by_student
-        )
-        self.grade_changes: ByIdLoader[list[GradeChange]] = by_id(
-            grading.changes_by_grade
-        )
-        self.user: ByIdLoader[User] = by_id(accounts.get_users_by_ids)
+    def _pairs(self, query: MembersQuery) -> PairLoader:
+        return PairLoader(self._database, query, batch=self._batch)
 
-        # Computed figures; the posted variants leave draft grades out.
-        self.weighted_average: ByIdLoader[float] = by_id(
-            partial(statistics.weighted_averages, posted_only=False)
-        )
-        self.posted_weighted_average: ByIdLoader[float] = by_id(
-            partial(statistics.weighted_averages, posted_only=True)
-        )
-        self.assessment_statistics: ByIdLoader[ScoreStatistics] = by_id(
+    @cached_property
+    def term(self) -> ByIdLoader[Term]:
+        return self._by_id(terms.get_by_ids)
+
+    @cached_property
+    def course(self) -> ByIdLoader[Course]:
+        return self._by_id(courses.get_by_ids)
+
+    @cached_property
+    def student(self) -> ByIdLoader[Student]:
+        return self._by_id(people.get_students_by_ids)
+
+    @cached_property
+    def teacher(self) -> ByIdLoader[Teacher]:
+        return self._by_id(people.get_teachers_by_ids)
+
+    @cached_property
+    def enrollment(self) -> ByIdLoader[Enrollment]:
+        return self._by_id(enrollments.get_by_ids)
+
+    @cached_property
+    def assessment(self) -> ByIdLoader[Assessment]:
+        return self._by_id(grading.get_assessments_by_ids)
+
+    @cached_property
+    def grade(self) -> ByIdLoader[Grade]:
+        return self._by_id(grading.get_grades_by_ids)
+
+    @cached_property
+    def admin(self) -> ByIdLoader[Admin]:
+        return self._by_id(accounts.get_admins_by_ids)
+
+    @cached_property
+    def user(self) -> ByIdLoader[User]:
+        return self._by_id(accounts.get_users_by_ids)
+
+    @cached_property
+    def grade_changes(self) -> ByIdLoader[list[GradeChange]]:
+        return self._by_id(grading.changes_by_grade)
+
+    @cached_property
+    def term_courses(self) -> PageLoader[Course]:
+        return self._pages(courses.pages_by_term)
+
+    @cached_property
+    def teacher_courses(self) -> PageLoader[Course]:
+        return self._pages(courses.pages_by_teacher)
+
+    @cached_property
+    def course_enrollments(self) -> PageLoader[Enrollment]:
+        return self._pages(enrollments.pages_by_course)
+
+    @cached_property
+    def course_enrollments_with_students(self) -> PageLoader[Row[Any]]:
+        """The pages of `course_enrollments` joined with the students, for rosters."""
+        return self._pages(enrollments.pages_by_course_with_students)
+
+    @cached_property
+    def student_enrollments(self) -> PageLoader[Enrollment]:
+        return self._pages(enrollments.pages_by_student)
+
+    @cached_property
+    def course_assessments(self) -> PageLoader[Assessment]:
+        return self._pages(grading.assessment_pages_by_course)
+
+    @cached_property
+    def assessment_grades(self) -> PageLoader[Grade]:
+        return self._pages(grading.grade_pages_by_assessment)
+
+    @cached_property
+    def enrollment_grades(self) -> PageLoader[Grade]:
+        return self._pages(grading.grade_pages_by_enrollment)
+
+    @cached_property
+    def student_grades(self) -> PageLoader[Grade]:
+        return self._pages(grading.grade_pages_by_student)
+
+    # Grades of posted assessments only, for viewers who see no drafts.
+
+    @cached_property
+    def posted_assessment_grades(self) -> PageLoader[Grade]:
+        return self._pages(grading.posted_grade_pages_by_assessment)
+
+    @cached_property
+    def posted_enrollment_grades(self) -> PageLoader[Grade]:
+        return self._pages(grading.posted_grade_pages_by_enrollment)
+
+    @cached_property
+    def posted_student_grades(self) -> PageLoader[Grade]:
+        return self._pages(grading.posted_grade_pages_by_student)
+
+    # Computed figures; the posted variants leave draft grades out.
+
+    @cached_property
+    def weighted_average(self) -> ByIdLoader[float]:
+        return self._by_id(partial(statistics.weighted_averages, posted_only=False))
+
+    @cached_property
+    def posted_weighted_average(self) -> ByIdLoader[float]:
+        return self._by_id(partial(statistics.weighted_averages, posted_only=True))
+
+    @cached_property
+    def assessment_statistics(self) -> ByIdLoader[ScoreStatistics]:
+        return self._by_id(
             partial(statistics.statistics_by_assessment, posted_only=False)
         )
-        self.posted_assessment_statistics: ByIdLoader[ScoreStatistics] = by_id(
+
+    @cached_property
+    def posted_assessment_statistics(self) -> ByIdLoader[ScoreStatistics]:
+        return self._by_id(
             partial(statistics.statistics_by_assessment, posted_only=True)
         )
-        self.course_statistics: ByIdLoader[list[ScoreStatistics]] = by_id(
-            partial(statistics.statistics_by_course, posted_only=False)
-        )
-        self.posted_course_statistics: ByIdLoader[list[ScoreStatistics]] = by_id(
-            partial(statistics.statistics_by_course, posted_only=True)
-        )
-        self.enrollment_attendance: ByIdLoader[AttendanceCounts] = by_id(
-            attendance.counts_by_enrollment
-        )
-        self.student_attendance: ByIdLoader[AttendanceCounts] = by_id(
-            attendance.counts_by_student
-        )
-        # Keyed by (teacher id, student id) and by (student id, course id).
-        self.teaches_student = PairLoader(
-            database, people.students_taught_by, batch=batch
-        )
-        self.takes_course = PairLoader(database, people.courses_taken_by, batch=batch)
+
+    @cached_property
+    def course_statistics(self) -> ByIdLoader[list[ScoreStatistics]]:
+        return self._by_id(partial(statistics.statistics_by_course, posted_only=False))
+
+    @cached_property
+    def posted_course_statistics(self) -> ByIdLoader[list[ScoreStatistics]]:
+        return self._by_id(partial(statistics.statistics_by_course, posted_only=True))
+
+    @cached_property
+    def enrollment_attendance(self) -> ByIdLoader[AttendanceCounts]:
+        return self._by_id(attendance.counts_by_enrollment)
+
+    @cached_property
+    def student_attendance(self) -> ByIdLoader[AttendanceCounts]:
+        return self._by_id(attendance.counts_by_student)
+
+    @cached_property
+    def teaches_student(self) -> PairLoader:
+        """Whether (teacher id, student id) pairs are teacher and student."""
+        return self._pairs(people.students_taught_by)
+
+    @cached_property
+    def takes_course(self) -> PairLoader:
+        """Whether (student id, course id) pairs are enrolled."""
+        return self._pairs(people.courses_taken_by)

@@ -3,6 +3,11 @@
 A rule runs before its field resolves. Without a valid viewer it raises
 Unauthenticated; a viewer it does not admit gets PermissionDenied
 (FORBIDDEN). Administrators pass every rule.
+
+`admits_now` lets the executor skip the async check of a plain field (see
+schoolgql/graphql/execution.py). It may return True only where
+`has_permission` would return True; every other case, denials included,
+goes through `has_permission`.
 """
 
 from typing import Any
@@ -34,6 +39,14 @@ class ViewerRule(BasePermission):
     async def allows(self, viewer: Viewer, source: Any, info: Info) -> bool:
         return False
 
+    def admits_now(self, viewer: Viewer, source: Any) -> bool:
+        """Return True if the viewer passes on data at hand, without awaiting."""
+        return viewer.is_admin or self.allows_now(viewer, source)
+
+    def allows_now(self, viewer: Viewer, source: Any) -> bool:
+        """Return True only where `allows` would; False means "ask `allows`"."""
+        return False
+
     def on_unauthorized(self) -> None:
         raise PermissionDenied(self.message or "You may not see this field.")
 
@@ -42,6 +55,9 @@ class IsAuthenticated(ViewerRule):
     """Admit every viewer with a valid access token."""
 
     async def allows(self, viewer: Viewer, source: Any, info: Info) -> bool:
+        return True
+
+    def allows_now(self, viewer: Viewer, source: Any) -> bool:
         return True
 
 
@@ -55,4 +71,7 @@ class IsSelf(ViewerRule):
     message = "Only this user and administrators may see this field."
 
     async def allows(self, viewer: Viewer, source: Any, info: Info) -> bool:
+        return self.allows_now(viewer, source)
+
+    def allows_now(self, viewer: Viewer, source: Any) -> bool:
         return bool(source.row_id == viewer.user_id)

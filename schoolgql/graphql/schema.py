@@ -22,6 +22,7 @@ from schoolgql.graphql.errors import (
     code_escaped_errors,
     log_unexpected_errors,
 )
+from schoolgql.graphql.execution import SchoolExecutor
 from schoolgql.graphql.limits import DocumentLimits
 from schoolgql.graphql.node import NodeQuery
 from schoolgql.people.resolvers import PeopleMutation, PeopleQuery
@@ -77,6 +78,7 @@ def build_schema() -> SchoolSchema:
         query=Query,
         mutation=Mutation,
         types=[Enrollment, Assessment, Grade, Admin],
+        execution_context_class=SchoolExecutor,
         extensions=[
             ErrorCodes,
             # The parse cache lives at module level, shared by every instance;

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from schoolgql.kit.errors import InvalidInput
@@ -147,6 +147,38 @@ def per_parent_statement(
     per_parent_parameters() fills, so one statement serves every page with
     the same direction and bounds.
     """
+    numbered = numbered_rows(
+        select(entity),
+        parent_column,
+        id_column,
+        backwards=backwards,
+        after=after,
+        before=before,
+    )
+    row = aliased(entity, numbered)
+    return (
+        select(row)
+        .where(numbered.c.position <= bindparam(ROW_LIMIT_PARAMETER))
+        .order_by(numbered.c.position)
+    )
+
+
+def numbered_rows(
+    statement: Select[Any],
+    parent_column: ColumnElement[int],
+    id_column: ColumnElement[int],
+    *,
+    backwards: bool,
+    after: bool,
+    before: bool,
+) -> Subquery:
+    """Return `statement` as a subquery of the parents' rows, each numbered.
+
+    Its `position` column counts each parent's rows from 1 in page order.
+    A statement that selects from it keeps the rows whose position is at
+    most the ROW_LIMIT_PARAMETER and orders them by position, as
+    per_parent_statement() does.
+    """
     order = id_column.desc() if backwards else id_column.asc()
     position = func.row_number().over(partition_by=parent_column, order_by=order)
     conditions: list[ColumnElement[bool]] = [
@@ -156,17 +188,8 @@ def per_parent_statement(
         conditions.append(id_column > bindparam(AFTER_ID_PARAMETER))
     if before:
         conditions.append(id_column < bindparam(BEFORE_ID_PARAMETER))
-    numbered = (
-        select(entity)
-        .where(*conditions)
-        .add_columns(position.label("position"))
-        .subquery()
-    )
-    row = aliased(entity, numbered)
     return (
-        select(row)
-        .where(numbered.c.position <= bindparam(ROW_LIMIT_PARAMETER))
-        .order_by(numbered.c.position)
+        statement.where(*conditions).add_columns(position.label("position")).subquery()
     )
 
 

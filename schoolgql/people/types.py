@@ -46,14 +46,32 @@ class Student(User):
 
     @classmethod
     def from_model(cls, student: models.Student) -> "Student":
-        return cls(
-            id=strawberry.ID(to_global_id("Student", student.id)),
-            row_id=student.id,
+        return cls.from_columns(
+            student.id,
             full_name=student.full_name,
             email=student.email,
-            role=RoleType.STUDENT,
             student_number=student.student_number,
             grade_level=student.grade_level,
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        row_id: int,
+        *,
+        full_name: str,
+        email: str,
+        student_number: str,
+        grade_level: int,
+    ) -> "Student":
+        return cls(
+            id=strawberry.ID(to_global_id("Student", row_id)),
+            row_id=row_id,
+            full_name=full_name,
+            email=email,
+            role=RoleType.STUDENT,
+            student_number=student_number,
+            grade_level=grade_level,
         )
 
     @strawberry.field(

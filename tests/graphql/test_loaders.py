@@ -54,6 +54,19 @@ query($size: Int) { courses(first: 20) { edges { node {
   } } }
 } } } }
 """
+# The same roster with the student's fields in fragments: the enrollment
+# pages must still be loaded with their students.
+ROSTERS_WITH_FRAGMENTS = """
+query($size: Int) { courses(first: 20) { edges { node {
+  code title
+  teacher { fullName department }
+  enrollments(first: $size) { ...Roster }
+} } } }
+fragment Roster on EnrollmentConnection {
+  edges { node { ... on Enrollment { status student { ...Name } } } }
+}
+fragment Name on Student { fullName studentNumber }
+"""
 POOL_SIZE = 5
 CLIENTS = 10
 REQUESTS_PER_CLIENT = 20
@@ -159,12 +172,14 @@ async def test_deep_query_complete_under_load(
 
 
 @pytest.mark.parametrize("page_size", [5, 50])
-async def test_roster_runs_four_statements(
+@pytest.mark.parametrize("document", [ROSTERS, ROSTERS_WITH_FRAGMENTS])
+async def test_roster_statements_per_level(
     server: LiveServer,
     session: AsyncSession,
     client: httpx.AsyncClient,
     admin_headers: dict[str, str],
     page_size: int,
+    document: str,
 ) -> None:
     term = await create_term(session)
     students = [await create_student(session) for _ in range(75)]
@@ -181,7 +196,7 @@ async def test_roster_runs_four_statements(
 
     with server.count_statements() as statements:
         response = await execute(
-            client, ROSTERS, {"size": page_size}, headers=admin_headers
+            client, document, {"size": page_size}, headers=admin_headers
         )
 
     courses = response.data["courses"]["edges"]
@@ -190,9 +205,14 @@ async def test_roster_runs_four_statements(
     assert [len(course["node"]["enrollments"]["edges"]) for course in courses] == [
         page_size
     ] * 20
-    # Courses, their teachers, one page of enrollments per course, students,
-    # and the viewer's token version, read from the database without Redis.
-    assert statements.count == 5
+    first_roster = courses[0]["node"]["enrollments"]["edges"]
+    assert [edge["node"]["student"]["fullName"] for edge in first_roster] == [
+        student.full_name for student in students[:page_size]
+    ]
+    # Courses, their teachers, one page of enrollments per course joined
+    # with the students, and the viewer's token version, read from the
+    # database without Redis.
+    assert statements.count == 4
 
 
 async def test_sibling_relations_load_concurrently(
