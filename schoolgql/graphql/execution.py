@@ -21,6 +21,12 @@ each coercion error, goes through graphql-core's own `execute_field`, so
 errors, their paths and null propagation stay exactly as they were. A
 field that has a resolver can still take the fast path through a value its
 parent loaded ahead of time, see `resolved_from`.
+
+What may differ is timing. Fields that finish at once no longer wait in
+tasks beside their async siblings, so async fields start in another
+order. When two errors null the same parent, graphql-core (3.3) reports
+only the first one, so the one reported may differ, and so may the order
+of errors from concurrent fields; the GraphQL spec leaves both open.
 """
 
 from collections.abc import Awaitable, Callable

@@ -4,6 +4,7 @@ Each batch opens its own session, because sibling fields resolve
 concurrently and an AsyncSession must never be shared between coroutines.
 """
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from functools import cached_property, partial
@@ -39,6 +40,8 @@ from schoolgql.people import repository as people
 from schoolgql.terms import repository as terms
 
 RowT = TypeVar("RowT")
+KeyT = TypeVar("KeyT")
+ValueT = TypeVar("ValueT")
 
 ByIdsQuery = Callable[[AsyncSession, Sequence[int]], Awaitable[list[RowT | None]]]
 PagesQuery = Callable[
@@ -47,7 +50,21 @@ PagesQuery = Callable[
 PageKey = tuple[int, PageRequest]
 
 
-class ByIdLoader(DataLoader[int, RowT | None], Generic[RowT]):
+class SharedLoader(DataLoader[KeyT, ValueT]):
+    """A DataLoader whose cached futures survive a caller's cancellation.
+
+    Fields that load the same key share one cached future. graphql-core
+    cancels the sibling fields of a field that fails, and a cancelled task
+    cancels the future it awaits, which would fail every other field
+    waiting for that key with CancelledError. Each caller gets a shielded
+    future instead.
+    """
+
+    def load(self, key: KeyT) -> "asyncio.Future[ValueT]":
+        return asyncio.shield(super().load(key))
+
+
+class ByIdLoader(SharedLoader[int, RowT | None], Generic[RowT]):
     """Loads rows by id; a missing id loads as None."""
 
     def __init__(
@@ -62,7 +79,7 @@ class ByIdLoader(DataLoader[int, RowT | None], Generic[RowT]):
             return await self._query(session, keys)
 
 
-class PageLoader(DataLoader[PageKey, Page[RowT]], Generic[RowT]):
+class PageLoader(SharedLoader[PageKey, Page[RowT]], Generic[RowT]):
     """Loads one page of children per (parent id, page request) key.
 
     Keys that share a page request are loaded with one statement, so a
@@ -93,7 +110,7 @@ class PageLoader(DataLoader[PageKey, Page[RowT]], Generic[RowT]):
 MembersQuery = Callable[[AsyncSession, int, Sequence[int]], Awaitable[set[int]]]
 
 
-class PairLoader(DataLoader[tuple[int, int], bool]):
+class PairLoader(SharedLoader[tuple[int, int], bool]):
     """Loads whether pairs (owner id, member id) are related, such as a teacher
     and a student the teacher teaches.
 

@@ -359,3 +359,24 @@ async def test_student_email_hidden_from_teacher(
 
     assert teacher.error_codes == ["FORBIDDEN"]
     assert own.data == {"student": {"email": school.s1.email}}
+
+
+async def test_denied_sibling_keeps_shared_check(
+    client: httpx.AsyncClient, school: School
+) -> None:
+    # The denied email nulls `a` and graphql-core cancels `a.fullName`,
+    # whose permission check waits on the same loaded value as `b`'s.
+    s1_id = to_global_id("Student", school.s1.id)
+    query = (
+        f'{{ a: node(id: "{s1_id}") {{ ... on Student {{ fullName email }} }} '
+        f'b: node(id: "{s1_id}") {{ ... on Student {{ studentNumber }} }} }}'
+    )
+
+    response = await _query(client, school, "t1", query)
+
+    assert response.data == {
+        "a": None,
+        "b": {"studentNumber": school.s1.student_number},
+    }
+    assert response.error_codes == ["FORBIDDEN"]
+    assert [error["path"] for error in response.errors] == [["a", "email"]]

@@ -30,3 +30,21 @@ async def test_migrations_match_models_on_postgresql(postgres_url: str) -> None:
 
     assert revision == migrations.head_revision()
     assert differences == []
+
+
+def test_head_revision_constant_matches_scripts() -> None:
+    # The server checks the schema against HEAD_REVISION without Alembic.
+    assert migrations.head_revision() == migrations.HEAD_REVISION, (
+        "Set HEAD_REVISION in schoolgql/migrations/__init__.py to the newest "
+        "revision under schoolgql/migrations/versions/."
+    )
+
+
+async def test_empty_database_has_no_revision(empty_postgres_url: str) -> None:
+    engine = create_async_engine(empty_postgres_url)
+    try:
+        revision = await migrations.current_revision(engine)
+    finally:
+        await engine.dispose()
+
+    assert revision is None
