@@ -41,6 +41,12 @@ class EnrollmentStatus(enum.Enum):
     COMPLETED = "completed"
 
 
+# The API's status of each stored status, looked up once per enrollment.
+_STATUSES = {
+    status: EnrollmentStatus(status.value) for status in models.EnrollmentStatus
+}
+
+
 @strawberry.type(description="A student's place in a course.")
 class Enrollment(Node):
     row_id: strawberry.Private[int]
@@ -62,7 +68,7 @@ class Enrollment(Node):
             row_id=enrollment.id,
             student_id=enrollment.student_id,
             course_id=enrollment.course_id,
-            status=EnrollmentStatus(enrollment.status.value),
+            status=_STATUSES[enrollment.status],
             enrolled_at=enrollment.enrolled_at,
         )
 

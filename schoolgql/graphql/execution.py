@@ -52,6 +52,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from schoolgql.graphql.permissions import ViewerRule
+from schoolgql.models import Role
 
 ResolverT = TypeVar("ResolverT", bound=Callable[..., Any])
 
@@ -102,6 +103,9 @@ def completes_fast(object_type: GraphQLObjectType) -> bool:
     definition = object_type.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     return definition is not None and definition.is_type_of is None
 
+
+# Read once: the check runs for every permission-checked plain field.
+ADMIN = Role.ADMIN
 
 # Returned by SchoolExecutor._read_leaf when the generic path must run.
 MISSING = object()
@@ -355,7 +359,7 @@ class SchoolExecutor(StrawberryGraphQLCoreExecutionContext):
         if not viewer_known or viewer is None:
             return False
         # ViewerRule.has_permission admits administrators before any rule.
-        if viewer.is_admin:
+        if viewer.role is ADMIN:
             return True
         return all(rule.admits_now(viewer, source) for rule in rules)
 

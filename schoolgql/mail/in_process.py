@@ -6,13 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from schoolgql.mail.delivery import DeliveryError
-from schoolgql.mail.jobs import (
-    MailJob,
-    MailRuntime,
-    kind_of_task,
-    retry_delay,
-    send_mail,
-)
+from schoolgql.mail.jobs import MailJob, MailRuntime, retry_delay, send_mail
+from schoolgql.mail.kinds import kind_of_task
 from schoolgql.mail.message import InvalidMailHeader
 
 if TYPE_CHECKING:

@@ -12,15 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schoolgql.database import Database
 from schoolgql.mail import repository
 from schoolgql.mail.delivery import MailBackend
+from schoolgql.mail.kinds import MailKind
 from schoolgql.mail.message import build_message, make_address
-from schoolgql.mail.templates import MailKind, render
+from schoolgql.mail.templates import render
 from schoolgql.models import User
 from schoolgql.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 MAX_RETRY_DELAY_SECONDS = 3600.0
-TASK_PREFIX = "mail.send_"
 
 # Kinds whose mail carries a link that sets a password.
 _LINK_KINDS = {MailKind.INVITATION, MailKind.PASSWORD_RESET}
@@ -31,15 +31,6 @@ class MailJob:
     kind: MailKind
     user_id: int
     idempotency_key: str
-
-
-def task_name(kind: MailKind) -> str:
-    """Return the name of the Celery task that sends mail of `kind`."""
-    return f"{TASK_PREFIX}{kind.value}"
-
-
-def kind_of_task(name: str) -> MailKind:
-    return MailKind(name.removeprefix(TASK_PREFIX))
 
 
 def retry_delay(settings: Settings, retries: int) -> float:

@@ -8,9 +8,8 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schoolgql.mail.jobs import task_name
+from schoolgql.mail.kinds import MailKind, task_name
 from schoolgql.mail.outbox import QueuedMail, queue_mail
-from schoolgql.mail.templates import MailKind
 
 
 def queue_welcome(session: AsyncSession, *, user_id: int) -> None:

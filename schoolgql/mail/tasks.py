@@ -12,8 +12,8 @@ from schoolgql.database import Database
 from schoolgql.mail.celery_app import SchoolCelery
 from schoolgql.mail.delivery import DeliveryError, create_backend
 from schoolgql.mail.jobs import MailJob, MailRuntime, retry_delay, send_mail
+from schoolgql.mail.kinds import MailKind
 from schoolgql.mail.message import InvalidMailHeader
-from schoolgql.mail.templates import MailKind
 from schoolgql.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -1,18 +1,11 @@
 """Mail templates: a subject, a plain text part and an HTML part per kind."""
 
-import enum
 from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-
-class MailKind(enum.StrEnum):
-    WELCOME = "welcome"
-    INVITATION = "invitation"
-    PASSWORD_RESET = "password_reset"
-    PASSWORD_CHANGED = "password_changed"
-
+from schoolgql.mail.kinds import MailKind
 
 SUBJECTS = {
     MailKind.WELCOME: "Welcome to {school_name}",
