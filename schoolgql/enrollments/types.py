@@ -1,6 +1,6 @@
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -23,6 +23,7 @@ from schoolgql.graphql.relay import (
 if TYPE_CHECKING:
     from schoolgql.attendance.types import AttendanceSummary
     from schoolgql.courses.types import Course
+    from schoolgql.enrollments.repository import RosterRow
     from schoolgql.grading.types import Grade
     from schoolgql.people.types import Student
 
@@ -62,7 +63,7 @@ class Enrollment(Node):
     )
 
     @classmethod
-    def from_model(cls, enrollment: models.Enrollment) -> "Enrollment":
+    def from_model(cls, enrollment: "models.Enrollment | RosterRow") -> "Enrollment":
         return cls(
             id=strawberry.ID(to_global_id("Enrollment", enrollment.id)),
             row_id=enrollment.id,
@@ -73,7 +74,7 @@ class Enrollment(Node):
         )
 
     @classmethod
-    def from_roster_row(cls, row: Any) -> "Enrollment":
+    def from_roster_row(cls, row: "RosterRow") -> "Enrollment":
         """Convert a row of `repository.pages_by_course_with_students`."""
         from schoolgql.people.types import Student
 

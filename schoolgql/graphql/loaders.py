@@ -8,10 +8,9 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from functools import cached_property, partial
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schoolgql.accounts import repository as accounts
@@ -208,7 +207,7 @@ class Loaders:
         return self._pages(enrollments.pages_by_course)
 
     @cached_property
-    def course_enrollments_with_students(self) -> PageLoader[Row[Any]]:
+    def course_enrollments_with_students(self) -> PageLoader[enrollments.RosterRow]:
         """The pages of `course_enrollments` joined with the students, for rosters."""
         return self._pages(enrollments.pages_by_course_with_students)
 
