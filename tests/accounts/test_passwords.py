@@ -1,11 +1,15 @@
 """Password changes, bcrypt's byte limit and new-password rules."""
 
+import asyncio
+import os
+import threading
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from schoolgql.accounts.passwords import HASHING_THREAD_NICENESS, PasswordHasher
 from schoolgql.models import Student
 from schoolgql.settings import Settings
 from tests.auth import PASSWORD, Tokens, create_student_account, log_in, log_in_response
@@ -227,3 +231,24 @@ async def test_change_password_nul_rejected(
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "NUL" in error["message"]
     await log_in(client, student.email)
+
+
+async def test_hashing_threads_run_at_lower_priority() -> None:
+    hasher = PasswordHasher(cost=4, threads=1)
+    loop = asyncio.get_running_loop()
+    server_niceness = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    try:
+        # The pool's only thread runs this after hashing with it.
+        await hasher.hash(PASSWORD)
+        thread_niceness = await loop.run_in_executor(
+            hasher._executor,
+            lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
+        )
+    finally:
+        hasher.close()
+
+    expected = min(server_niceness + HASHING_THREAD_NICENESS, 19)
+    assert thread_niceness == expected
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == (
+        server_niceness
+    )
