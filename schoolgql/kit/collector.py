@@ -1,25 +1,30 @@
 """Garbage collector settings for a long-running server process.
 
-A request builds thousands of short-lived objects in reference cycles (ORM
-instances and their states, loader futures), so with CPython's default
-thresholds (700, 10, 10) the collector runs about 90 times per roster query
-of 1,000 enrollments and repeatedly walks every object the process keeps
-from start-up. benchmarks/RESULTS.md has the measurements.
+The process keeps about 130,000 objects from start-up (modules, the
+schema, the app). With CPython's default thresholds (700, 10, 10), every
+full collection walked them again, many times per roster query.
+gc.freeze() moves them to a permanent generation that collections skip.
+
+Young collections keep CPython's default threshold. A threshold of 10,000
+saved CPU while each roster built ORM entities in reference cycles, but
+rosters are now read as tuples, and with them the higher threshold only
+raised peak RSS under eight concurrent rosters, from about 123 to 157 MiB,
+for no measurable CPU (benchmarks/RESULTS.md has the runs).
 """
 
 import gc
 
-# Young collections run after this many more allocations than frees of
-# container objects; CPython's default is 700.
-YOUNG_THRESHOLD = 10_000
-# A low middle threshold frees the cyclic garbage of finished requests soon,
-# which keeps peak RSS near what the default thresholds give.
+# CPython's default: a young collection after 700 more allocations than
+# frees of container objects.
+YOUNG_THRESHOLD = 700
+# A low middle threshold frees the cyclic garbage of finished requests
+# soon: peak RSS under the roster load was about 4 MiB lower than with 10.
 MIDDLE_THRESHOLD = 2
 OLD_THRESHOLD = 10
 
 
 def tune_for_serving() -> None:
-    """Exempt start-up objects from collection, and collect less often.
+    """Exempt start-up objects from collection.
 
     Call it once the app is built: gc.freeze() moves every object alive at
     that point (modules, the schema, the app) to a permanent generation
