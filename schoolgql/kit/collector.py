@@ -6,10 +6,10 @@ full collection walked them again, many times per roster query.
 gc.freeze() moves them to a permanent generation that collections skip.
 
 Young collections keep CPython's default threshold. A threshold of 10,000
-saved CPU while each roster built ORM entities in reference cycles, but
-rosters are now read as tuples, and with them the higher threshold only
-raised peak RSS under eight concurrent rosters, from about 123 to 157 MiB,
-for no measurable CPU (benchmarks/RESULTS.md has the runs).
+saved CPU while each roster built ORM entities in reference cycles. Rosters
+are now read as tuples, and the higher threshold only raised peak RSS under
+eight concurrent rosters, from about 123 to 157 MiB, with no measurable
+change in CPU per request (benchmarks/RESULTS.md has the runs).
 """
 
 import gc
