@@ -36,7 +36,6 @@ class Admin(User):
     @classmethod
     def from_model(cls, admin: models.User) -> "Admin":
         return cls(
-            id=strawberry.ID(to_global_id("Admin", admin.id)),
             row_id=admin.id,
             full_name=admin.full_name,
             email=admin.email,

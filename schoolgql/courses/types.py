@@ -16,7 +16,6 @@ from schoolgql.graphql.relay import (
     Last,
     Node,
     connection_from_page,
-    to_global_id,
 )
 from schoolgql.graphql.selection import selects
 
@@ -54,7 +53,6 @@ class Course(Node):
     @classmethod
     def from_model(cls, course: models.Course) -> "Course":
         return cls(
-            id=strawberry.ID(to_global_id("Course", course.id)),
             row_id=course.id,
             term_id=course.term_id,
             teacher_id=course.teacher_id,

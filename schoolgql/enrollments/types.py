@@ -7,7 +7,7 @@ import strawberry
 from schoolgql import models
 from schoolgql.enrollments.permissions import CanSeeEnrollment
 from schoolgql.graphql.context import Info
-from schoolgql.graphql.execution import resolved_from
+from schoolgql.graphql.markers import resolved_from
 from schoolgql.graphql.payloads import UserError
 from schoolgql.graphql.relay import (
     After,
@@ -17,7 +17,6 @@ from schoolgql.graphql.relay import (
     Last,
     Node,
     connection_from_page,
-    to_global_id,
 )
 
 if TYPE_CHECKING:
@@ -65,7 +64,6 @@ class Enrollment(Node):
     @classmethod
     def from_model(cls, enrollment: "models.Enrollment | RosterRow") -> "Enrollment":
         return cls(
-            id=strawberry.ID(to_global_id("Enrollment", enrollment.id)),
             row_id=enrollment.id,
             student_id=enrollment.student_id,
             course_id=enrollment.course_id,

@@ -25,7 +25,6 @@ from schoolgql.graphql.relay import (
     Last,
     Node,
     connection_from_page,
-    to_global_id,
 )
 
 if TYPE_CHECKING:
@@ -91,7 +90,6 @@ class Assessment(Node):
     @classmethod
     def from_model(cls, assessment: models.Assessment) -> "Assessment":
         return cls(
-            id=strawberry.ID(to_global_id("Assessment", assessment.id)),
             row_id=assessment.id,
             course_id=assessment.course_id,
             title=assessment.title,
@@ -165,7 +163,6 @@ class Grade(Node):
     @classmethod
     def from_model(cls, grade: models.Grade) -> "Grade":
         return cls(
-            id=strawberry.ID(to_global_id("Grade", grade.id)),
             row_id=grade.id,
             assessment_id=grade.assessment_id,
             enrollment_id=grade.enrollment_id,

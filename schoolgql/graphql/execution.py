@@ -35,7 +35,8 @@ order of errors from concurrent fields. The GraphQL spec leaves both open.
 
 import enum
 from collections.abc import Awaitable, Callable
-from typing import Any, NamedTuple, TypeVar
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from graphql import (
     GraphQLField,
@@ -57,36 +58,18 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from schoolgql.accounts.viewer import Viewer
+from schoolgql.graphql.markers import COMPUTED, RESOLVED_FROM
 from schoolgql.graphql.permissions import ViewerRule
 from schoolgql.models import Role
-
-ResolverT = TypeVar("ResolverT", bound=Callable[..., Any])
-
-# The name of the function attribute that `resolved_from` sets.
-RESOLVED_FROM = "schoolgql_resolved_from"
-
-
-def resolved_from(attribute: str) -> Callable[[ResolverT], ResolverT]:
-    """Mark a resolver whose result the parent object may carry in `attribute`.
-
-    When `attribute` of the parent is not None, the executor reads it
-    instead of calling the resolver, after the same permission checks. The
-    resolver must return that same value when it is set, because fields
-    that miss the fast path still call the resolver.
-    """
-
-    def mark(resolver: ResolverT) -> ResolverT:
-        setattr(resolver, RESOLVED_FROM, attribute)
-        return resolver
-
-    return mark
 
 
 class PlainField(NamedTuple):
     """The fast-path plan of one field of one object type."""
 
     field_def: GraphQLField
-    attribute: str
+    # Reads the field's value from the parent: an attribute getter, or a
+    # resolver marked `computed`.
+    read: Callable[[Any], Any]
     rules: tuple[ViewerRule, ...]
     # The named scalar or enum type for leaf fields, None for objects and lists.
     leaf_type: GraphQLLeafType | None
@@ -97,7 +80,7 @@ class PlainField(NamedTuple):
     # The item type, as declared, of a field that returns a list of objects.
     item_type: GraphQLOutputType | None
     non_null: bool
-    # True when None in `attribute` means "not loaded", so the resolver runs.
+    # True when None from `read` means "not loaded", so the resolver runs.
     carried: bool
 
 
@@ -121,7 +104,7 @@ class SelectedField(NamedTuple):
 
     response_name: str
     kind: int
-    attribute: str
+    read: Callable[[Any], Any] | None
     rules: tuple[ViewerRule, ...]
     non_null: bool
     carried: bool
@@ -194,13 +177,18 @@ def plan_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField | 
                 return None
             rules.append(permission)
 
+    read: Callable[[Any], Any]
     if definition.base_resolver is None:
-        attribute, carried = definition.python_name, False
+        read, carried = attrgetter(definition.python_name), False
     else:
-        carried_in = getattr(definition.base_resolver.wrapped_func, RESOLVED_FROM, None)
-        if carried_in is None:
+        function = definition.base_resolver.wrapped_func
+        carried_in = getattr(function, RESOLVED_FROM, None)
+        if carried_in is not None:
+            read, carried = attrgetter(carried_in), True
+        elif callable(function) and getattr(function, COMPUTED, False):
+            read, carried = function, False
+        else:
             return None
-        attribute, carried = carried_in, True
 
     return_type = field_def.type
     nullable_type = get_nullable_type(return_type)
@@ -216,7 +204,7 @@ def plan_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField | 
     leaf_type = nullable_type if is_leaf_type(nullable_type) else None
     return PlainField(
         field_def=field_def,
-        attribute=attribute,
+        read=read,
         rules=tuple(rules),
         leaf_type=leaf_type,
         coerce=None if leaf_type is None else output_coercion(leaf_type),
@@ -351,7 +339,7 @@ class SchoolExecutor(StrawberryGraphQLCoreExecutionContext):
         if plan.rules and not self._admitted_now(plan.rules, source):
             return MISSING
         try:
-            value = getattr(source, plan.attribute)
+            value = plan.read(source)
         except Exception:  # the generic path reports it
             return MISSING
         if value is None:
@@ -393,7 +381,7 @@ class SchoolExecutor(StrawberryGraphQLCoreExecutionContext):
             )
 
         try:
-            value = getattr(source, plan.attribute)
+            value = plan.read(source)
         except Exception:  # the generic path reports it
             return self._execute_generic(
                 parent_type, source, field_details_list, path, position_context
@@ -616,7 +604,7 @@ class SchoolExecutor(StrawberryGraphQLCoreExecutionContext):
                     return None
         if field_details_list[0].node.name.value == "__typename":
             return SelectedField(
-                response_name, TYPENAME, "", (), True, False, None, None
+                response_name, TYPENAME, None, (), True, False, None, None
             )
         plan = self._plan(object_type, field_details_list)
         if plan is None:
@@ -639,7 +627,7 @@ class SchoolExecutor(StrawberryGraphQLCoreExecutionContext):
         return SelectedField(
             response_name,
             kind,
-            plan.attribute,
+            plan.read,
             plan.rules,
             plan.non_null,
             plan.carried,
@@ -679,10 +667,11 @@ class SchoolExecutor(StrawberryGraphQLCoreExecutionContext):
             if field.rules and not is_admin and not self._admits(field, viewer, value):
                 return MISSING
             try:
-                attribute = getattr(value, field.attribute)
+                assert field.read is not None
+                field_value = field.read(value)
             except Exception:  # the generic path reports it
                 return MISSING
-            if attribute is None:
+            if field_value is None:
                 if field.non_null or field.carried:
                     return MISSING
                 result[field.response_name] = None
@@ -690,22 +679,22 @@ class SchoolExecutor(StrawberryGraphQLCoreExecutionContext):
             if kind == LEAF:
                 assert field.coerce is not None
                 try:
-                    rendered = field.coerce(attribute)
+                    rendered = field.coerce(field_value)
                 except Exception:  # the generic path reports it
                     return MISSING
                 if rendered is None or rendered is Undefined:
                     return MISSING
             elif kind == OBJECT:
                 assert field.child is not None
-                rendered = self._render_object(field.child, attribute, viewer)
+                rendered = self._render_object(field.child, field_value, viewer)
                 if rendered is MISSING:
                     return MISSING
             else:
                 assert field.child is not None
-                if not isinstance(attribute, (list, tuple)):
+                if not isinstance(field_value, (list, tuple)):
                     return MISSING
                 rendered = []
-                for item in attribute:
+                for item in field_value:
                     rendered_item = self._render_object(field.child, item, viewer)
                     if rendered_item is MISSING:
                         return MISSING

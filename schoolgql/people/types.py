@@ -13,7 +13,6 @@ from schoolgql.graphql.relay import (
     First,
     Last,
     connection_from_page,
-    to_global_id,
 )
 from schoolgql.people.permissions import CanSeeStudent, IsThisStudent
 
@@ -65,7 +64,6 @@ class Student(User):
         grade_level: int,
     ) -> "Student":
         return cls(
-            id=strawberry.ID(to_global_id("Student", row_id)),
             row_id=row_id,
             full_name=full_name,
             email=email,
@@ -137,7 +135,6 @@ class Teacher(User):
     @classmethod
     def from_model(cls, teacher: models.Teacher) -> "Teacher":
         return cls(
-            id=strawberry.ID(to_global_id("Teacher", teacher.id)),
             row_id=teacher.id,
             full_name=teacher.full_name,
             email=teacher.email,

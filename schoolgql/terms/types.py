@@ -14,7 +14,6 @@ from schoolgql.graphql.relay import (
     Last,
     Node,
     connection_from_page,
-    to_global_id,
 )
 
 if TYPE_CHECKING:
@@ -38,7 +37,6 @@ class Term(Node):
     @classmethod
     def from_model(cls, term: models.Term) -> "Term":
         return cls(
-            id=strawberry.ID(to_global_id("Term", term.id)),
             row_id=term.id,
             name=term.name,
             start_date=term.start_date,

@@ -16,7 +16,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionResult
 
 from schoolgql.accounts.viewer import Viewer
-from schoolgql.graphql.execution import SchoolExecutor, resolved_from
+from schoolgql.graphql.execution import SchoolExecutor
+from schoolgql.graphql.markers import resolved_from
 from schoolgql.graphql.permissions import IsAuthenticated, ViewerRule
 from schoolgql.models import Role
 
