@@ -10,8 +10,9 @@ enrollments resolves about 6,000 such fields.
 `SchoolExecutor` reads these fields directly when the result cannot differ
 from the generic path's:
 
-- the field has no resolver, no arguments and no field extension other
-  than its permission classes, and the schema has no resolver middleware;
+- the field has no resolver, or one marked in schoolgql/graphql/markers.py,
+  no arguments and no field extension other than its permission classes,
+  and the schema has no resolver middleware;
 - every permission class is a `ViewerRule` that admits the viewer now, on
   data at hand (`ViewerRule.admits_now`), and the viewer is already known;
 - a leaf value coerces to a non-null result.
@@ -19,8 +20,9 @@ from the generic path's:
 Everything else, including each denial, each null in a non-null field and
 each coercion error, goes through graphql-core's own `execute_field`, so
 errors, their paths and null propagation stay exactly as they were. A
-field that has a resolver can still take the fast path through a value its
-parent loaded ahead of time, see `resolved_from`.
+resolver marked `resolved_from` takes the fast path through a value its
+parent loaded ahead of time, and one marked `computed` is called with the
+parent directly.
 
 Below a list of objects whose selection has only such fields, each object
 is rendered in one pass from a Selection compiled once per request, and
