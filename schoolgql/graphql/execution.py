@@ -106,11 +106,11 @@ class SelectedField(NamedTuple):
 
     response_name: str
     kind: int
-    read: Callable[[Any], Any] | None
+    read: Callable[[Any], Any]
     rules: tuple[ViewerRule, ...]
     non_null: bool
     carried: bool
-    coerce: Callable[[Any], Any] | None
+    coerce: Callable[[Any], Any]
     # The selection of an OBJECT field's object or an OBJECTS field's items.
     child: "Selection | None"
 
@@ -215,6 +215,17 @@ def plan_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField | 
         non_null=is_non_null_type(return_type),
         carried=carried,
     )
+
+
+def _admits(rules: tuple[ViewerRule, ...], viewer: Viewer | None, value: Any) -> bool:
+    if viewer is None:
+        return False
+    return all(rule.admits_now(viewer, value) for rule in rules)
+
+
+def _read_nothing(value: Any) -> Any:
+    """Stand in for the reader and coercion of fields that need neither."""
+    return value
 
 
 class SchoolExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -606,7 +617,14 @@ class SchoolExecutor(StrawberryGraphQLCoreExecutionContext):
                     return None
         if field_details_list[0].node.name.value == "__typename":
             return SelectedField(
-                response_name, TYPENAME, None, (), True, False, None, None
+                response_name,
+                TYPENAME,
+                _read_nothing,
+                (),
+                True,
+                False,
+                _read_nothing,
+                None,
             )
         plan = self._plan(object_type, field_details_list)
         if plan is None:
@@ -633,7 +651,7 @@ class SchoolExecutor(StrawberryGraphQLCoreExecutionContext):
             plan.rules,
             plan.non_null,
             plan.carried,
-            plan.coerce,
+            plan.coerce or _read_nothing,
             child,
         )
 
@@ -653,62 +671,66 @@ class SchoolExecutor(StrawberryGraphQLCoreExecutionContext):
         `is_type_of` check, an exception or awaitable in place of a value.
         Rendering has no side effects, so the generic path can start over.
         """
-        if value is None or isinstance(value, Exception) or self.is_awaitable(value):
-            return MISSING
         object_type = selection.object_type
         is_type_of = object_type.is_type_of
-        if is_type_of is not None and not is_type_of(value, None):  # type: ignore[arg-type]
+        if is_type_of is not None:
+            # completes_fast() admits only Strawberry's own checks, which
+            # pass instances of the type's classes only, so never None, an
+            # exception or an awaitable.
+            if not is_type_of(value, None):  # type: ignore[arg-type]
+                return MISSING
+        elif value is None or isinstance(value, Exception) or self.is_awaitable(value):
             return MISSING
         is_admin = viewer is not None and viewer.role is ADMIN
         result: dict[str, Any] = {}
-        for field in selection.fields:
-            kind = field.kind
+        # Unpacked in the loop header: reading NamedTuple fields by name
+        # costs a descriptor call each, thousands of times per roster.
+        for (
+            response_name,
+            kind,
+            read,
+            rules,
+            non_null,
+            carried,
+            coerce,
+            child,
+        ) in selection.fields:
             if kind == TYPENAME:
-                result[field.response_name] = object_type.name
+                result[response_name] = object_type.name
                 continue
-            if field.rules and not is_admin and not self._admits(field, viewer, value):
+            if rules and not is_admin and not _admits(rules, viewer, value):
                 return MISSING
             try:
-                assert field.read is not None
-                field_value = field.read(value)
+                field_value = read(value)
             except Exception:  # the generic path reports it
                 return MISSING
             if field_value is None:
-                if field.non_null or field.carried:
+                if non_null or carried:
                     return MISSING
-                result[field.response_name] = None
+                result[response_name] = None
                 continue
             if kind == LEAF:
-                assert field.coerce is not None
                 try:
-                    rendered = field.coerce(field_value)
+                    rendered = coerce(field_value)
                 except Exception:  # the generic path reports it
                     return MISSING
                 if rendered is None or rendered is Undefined:
                     return MISSING
             elif kind == OBJECT:
-                assert field.child is not None
-                rendered = self._render_object(field.child, field_value, viewer)
+                rendered = self._render_object(child, field_value, viewer)  # type: ignore[arg-type]
                 if rendered is MISSING:
                     return MISSING
             else:
-                assert field.child is not None
                 if not isinstance(field_value, (list, tuple)):
                     return MISSING
                 rendered = []
                 for item in field_value:
-                    rendered_item = self._render_object(field.child, item, viewer)
+                    rendered_item = self._render_object(child, item, viewer)  # type: ignore[arg-type]
                     if rendered_item is MISSING:
                         return MISSING
                     rendered.append(rendered_item)
-            result[field.response_name] = rendered
+            result[response_name] = rendered
         return result
-
-    @staticmethod
-    def _admits(field: SelectedField, viewer: Viewer | None, value: Any) -> bool:
-        if viewer is None:
-            return False
-        return all(rule.admits_now(viewer, value) for rule in field.rules)
 
     async def _gather_items(
         self, completed_items: list[Any], awaitable_indices: list[int]
