@@ -4,7 +4,7 @@ import json
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from benchmarks.dataset import Account, Dataset
 
@@ -38,18 +38,26 @@ def log_in_viewers(base_url: str, dataset: Dataset) -> Tokens:
 
 def log_in(base_url: str, account: Account) -> str:
     """Log in with the `logIn` mutation over HTTP and return the access token."""
-    body = {
-        "query": LOG_IN_DOCUMENT_PATH.read_text(),
-        "variables": {"email": account.email, "password": account.password},
-    }
     request = urllib.request.Request(
         base_url + "/graphql",
-        data=json.dumps(body).encode(),
+        data=json.dumps(log_in_body(account)).encode(),
         headers={"content-type": "application/json"},
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=60) as response:
-        payload = json.loads(response.read())
+        return access_token(json.loads(response.read()), account)
+
+
+def log_in_body(account: Account) -> dict[str, Any]:
+    """Return the JSON body of a `logIn` request for `account`."""
+    return {
+        "query": LOG_IN_DOCUMENT_PATH.read_text(),
+        "variables": {"email": account.email, "password": account.password},
+    }
+
+
+def access_token(payload: dict[str, Any], account: Account) -> str:
+    """Return the access token of a `logIn` response, or raise with its errors."""
     log_in_payload = (payload.get("data") or {}).get("logIn") or {}
     token = log_in_payload.get("accessToken")
     if not isinstance(token, str):

@@ -24,9 +24,8 @@ from benchmarks import floor
 from benchmarks.auth import Tokens
 from benchmarks.dataset import Dataset
 from benchmarks.queries import QUERIES, Query
-from benchmarks.servers import Server, System, schoolgql_environment
+from benchmarks.servers import Server, System, schoolgql_settings
 from schoolgql.app import create_app
-from schoolgql.settings import Settings
 
 # Q1 with pages of other sizes: statements per request must not change.
 Q1_SMALL_PAGES = (
@@ -138,14 +137,7 @@ async def _count_schoolgql(
     system: System,
     jwt_signing_key: str,
 ) -> StatementCount:
-    environment = schoolgql_environment(system, dataset, jwt_signing_key)
-    # Pydantic parses the strings as it parses the environment variables.
-    values: dict[str, Any] = {
-        name.removeprefix("SCHOOLGQL_").lower(): value
-        for name, value in environment.items()
-    }
-    settings = Settings(**values)
-    app = create_app(settings)
+    app = create_app(schoolgql_settings(system, dataset, jwt_signing_key))
     engine = app.state.database.engine.sync_engine
     counts = {"statements": 0, "checkouts": 0}
 

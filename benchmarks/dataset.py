@@ -93,7 +93,7 @@ def migrate_and_seed(dataset: Dataset, *, log: list[str]) -> Dataset:
 def post_all_grades(dataset: Dataset, *, log: list[str]) -> None:
     """Post the grades of every assessment, as at the end of a term.
 
-    The demo seed posts none, and a student sees only posted grades, so
+    The demo seed posts none, and a student is shown only posted grades, so
     without this Q2 would read no grades. It stores what the `postGrades`
     mutation stores, for all assessments in one statement.
     """

@@ -67,7 +67,7 @@ ENROLLMENTS_OF_STUDENT = """
 SELECT status, course_id FROM enrollments
 WHERE student_id = $1 ORDER BY id LIMIT $2
 """
-# A student sees only the grades of assessments whose grades are posted.
+# A student is shown only the grades of assessments whose grades are posted.
 GRADES_OF_STUDENT = """
 SELECT score, assessment_id FROM grades
 WHERE student_id = $1

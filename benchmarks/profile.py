@@ -26,13 +26,12 @@ from typing import Any
 import httpx
 
 from benchmarks import dataset
-from benchmarks.auth import LOG_IN_DOCUMENT_PATH, Tokens
+from benchmarks.auth import Tokens, access_token, log_in_body
 from benchmarks.dataset import Account, Dataset
 from benchmarks.queries import QUERIES
-from benchmarks.servers import SCHOOLGQL, new_jwt_signing_key, schoolgql_environment
+from benchmarks.servers import SCHOOLGQL, new_jwt_signing_key, schoolgql_settings
 from schoolgql.app import create_app
 from schoolgql.kit.collector import tune_for_serving
-from schoolgql.settings import Settings
 
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 WARM_UP_REQUESTS = 3
@@ -94,14 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def _measure(database: Dataset, arguments: argparse.Namespace) -> None:
-    environment = schoolgql_environment(SCHOOLGQL, database, new_jwt_signing_key())
-    # Pydantic parses the strings as it parses the environment variables.
-    values: dict[str, Any] = {
-        name.removeprefix("SCHOOLGQL_").lower(): value
-        for name, value in environment.items()
-    }
-    settings = Settings(**values)
-    app = create_app(settings)
+    app = create_app(schoolgql_settings(SCHOOLGQL, database, new_jwt_signing_key()))
     transport = httpx.ASGITransport(app=app)
     async with (
         app.router.lifespan_context(app),
@@ -141,21 +133,17 @@ async def _send(
         response = await client.post("/graphql", json=body, headers=headers)
         # A byte search, so that decoding the body adds no client CPU.
         if response.status_code != 200 or b'"errors"' in response.content:
-            raise RuntimeError(f"the query failed: {response.text[:2000]}")
+            raise RuntimeError(
+                f"the query returned HTTP {response.status_code} or GraphQL "
+                f"errors: {response.text[:2000]}"
+            )
 
 
 async def _log_in(client: httpx.AsyncClient, account: Account | None) -> str:
     if account is None:
         raise RuntimeError("create the accounts with dataset.create_accounts first")
-    variables = {"email": account.email, "password": account.password}
-    response = await client.post(
-        "/graphql",
-        json={"query": LOG_IN_DOCUMENT_PATH.read_text(), "variables": variables},
-    )
-    token = ((response.json().get("data") or {}).get("logIn") or {}).get("accessToken")
-    if not isinstance(token, str):
-        raise RuntimeError(f"logIn as {account.email} failed: {response.text[:2000]}")
-    return token
+    response = await client.post("/graphql", json=log_in_body(account))
+    return access_token(response.json(), account)
 
 
 if __name__ == "__main__":

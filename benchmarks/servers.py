@@ -11,8 +11,10 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks.dataset import BCRYPT_COST, Dataset
+from schoolgql.settings import Settings
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -199,6 +201,22 @@ def schoolgql_environment(
         "SCHOOLGQL_USE_DATALOADERS": str(system.use_dataloaders).lower(),
         "SCHOOLGQL_FIELD_CACHE_ENABLED": str(system.field_cache).lower(),
     }
+
+
+def schoolgql_settings(
+    system: System, dataset: Dataset, jwt_signing_key: str
+) -> Settings:
+    """Return the Settings a schoolgql system's server builds from its environment.
+
+    For in-process apps that must behave like the servers of a run.
+    """
+    environment = schoolgql_environment(system, dataset, jwt_signing_key)
+    # Pydantic parses the strings as it parses the environment variables.
+    values: dict[str, Any] = {
+        name.removeprefix("SCHOOLGQL_").lower(): value
+        for name, value in environment.items()
+    }
+    return Settings(**values)
 
 
 def _schoolgql_command(

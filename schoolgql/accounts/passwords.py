@@ -61,8 +61,8 @@ def check_new_password(password: str, *, email: str, field: str) -> str:
 
 # How much lower than the server's the CPU priority of a hashing thread is.
 # On Linux a thread at nice +10 gets about a tenth of the CPU share of a
-# thread at nice 0, so the event loop keeps serving other requests while
-# logins hash on the same core, and a burst of logins slows the logins.
+# thread at nice 0. The event loop therefore keeps serving other requests
+# while logins hash on the same core, and a burst of logins slows the logins.
 HASHING_THREAD_NICENESS = 10
 
 

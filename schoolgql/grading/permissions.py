@@ -25,7 +25,7 @@ class CanSeeGrade(ViewerRule):
         return await teaches_course(info, viewer, source.course_id)
 
     def allows_now(self, viewer: Viewer, source: Any) -> bool:
-        # A teacher's answer needs the course's row, so only students pass here.
+        # Deciding for a teacher needs the course's row, so only students pass here.
         return viewer.is_student and bool(source.student_id == viewer.user_id)
 
 

@@ -218,8 +218,12 @@ def plan_field(parent_type: GraphQLObjectType, field_name: str) -> PlainField | 
 
 
 def _admits(rules: tuple[ViewerRule, ...], viewer: Viewer | None, value: Any) -> bool:
+    """Return whether every rule admits the viewer on `value` without awaiting."""
     if viewer is None:
         return False
+    # ViewerRule.has_permission admits administrators before any rule.
+    if viewer.role is ADMIN:
+        return True
     return all(rule.admits_now(viewer, value) for rule in rules)
 
 
@@ -422,13 +426,7 @@ class SchoolExecutor(StrawberryGraphQLCoreExecutionContext):
         )
 
     def _admitted_now(self, rules: tuple[ViewerRule, ...], source: Any) -> bool:
-        viewer_known, viewer = self.context_value.settled_viewer()
-        if not viewer_known or viewer is None:
-            return False
-        # ViewerRule.has_permission admits administrators before any rule.
-        if viewer.role is ADMIN:
-            return True
-        return all(rule.admits_now(viewer, source) for rule in rules)
+        return _admits(rules, self._viewer_now(), source)
 
     def _complete_plain(
         self,
@@ -666,10 +664,11 @@ class SchoolExecutor(StrawberryGraphQLCoreExecutionContext):
         """Return an object's response, or MISSING where the generic path must run.
 
         MISSING comes back on anything the generic path would report or
-        treat specially: a rule that does not admit the viewer now, a null
-        in a non-null field, a value that does not coerce, a failed
-        `is_type_of` check, an exception or awaitable in place of a value.
-        Rendering has no side effects, so the generic path can start over.
+        treat specially. That is a rule that does not admit the viewer now,
+        a null in a non-null field, a value that does not coerce, a failed
+        `is_type_of` check, or an exception or awaitable in place of a
+        value. Rendering has no side effects, so the generic path can start
+        over.
         """
         object_type = selection.object_type
         is_type_of = object_type.is_type_of

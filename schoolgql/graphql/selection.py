@@ -1,4 +1,4 @@
-"""Questions about what a field's own selection set asks for."""
+"""Checks of what a field's own selection set requests."""
 
 from collections.abc import Iterable, Sequence
 
@@ -16,7 +16,7 @@ from schoolgql.graphql.context import Info
 def selects(info: Info, path: Sequence[str]) -> bool:
     """Return whether the current field selects the nested field at `path`.
 
-    `path` holds field names, such as ("edges", "node", "student"). Fields
+    `path` contains field names, such as ("edges", "node", "student"). Fields
     inside fragments count. `@skip` and `@include` are ignored, so a field
     they leave out still counts: callers use the answer to load more than
     needed, never less.

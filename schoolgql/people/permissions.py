@@ -27,7 +27,7 @@ class CanSeeStudent(ViewerRule):
         return False
 
     def allows_now(self, viewer: Viewer, source: Any) -> bool:
-        # A teacher's answer needs a query, so only the student passes here.
+        # Deciding for a teacher needs a query, so only the student passes here.
         return viewer.is_student and bool(viewer.user_id == source.row_id)
 
 
