@@ -18,7 +18,7 @@ def selects(info: Info, path: Sequence[str]) -> bool:
 
     `path` contains field names, such as ("edges", "node", "student"). Fields
     inside fragments count. `@skip` and `@include` are ignored, so a field
-    they leave out still counts: callers use the answer to load more than
+    they leave out still counts: callers use the result to load more than
     needed, never less.
     """
     raw_info = info._raw_info
